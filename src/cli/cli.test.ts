@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { bundledDataset, SEATTLE_WEATHER } from '../data/bundled.js';
+import { runCli, startCli } from './test-support/run-cli.js';
+
+const source = bundledDataset(SEATTLE_WEATHER);
+let dir: string;
+let env: Record<string, string>;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'osprey-cli-test-'));
+  env = { OSPREY_HOME: join(dir, 'home'), OSPREY_DB: '' };
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+describe('osprey CLI conventions', () => {
+  it('has --help everywhere and exits 0', async () => {
+    for (const args of [['--help'], ['data', '--help'], ['data', 'add', '--help'], ['data', 'diff', '--help']]) {
+      const r = await runCli(args, env);
+      assert.equal(r.code, 0, args.join(' '));
+      assert.match(r.stdout, /Usage: osprey/);
+    }
+  });
+
+  it('exits 2 on usage errors', async () => {
+    assert.equal((await runCli([], env)).code, 2);
+    assert.equal((await runCli(['nonsense'], env)).code, 2);
+    assert.equal((await runCli(['data', 'add', source], env)).code, 2, 'missing --name');
+    const bad = await runCli(['data', 'show', 'weather@x'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^osprey: invalid dataset version "weather@x"/);
+  });
+
+  it('adds, lists, shows and diffs with --json and plain progress lines when not a terminal', async () => {
+    const add = await runCli(['data', 'add', source, '--name', 'weather', '--json'], env);
+    assert.equal(add.code, 0, add.stderr);
+    const added = JSON.parse(add.stdout) as { created: boolean; version: { version: number; rowCount: number } };
+    assert.deepEqual([added.created, added.version.version, added.version.rowCount], [true, 1, 1461]);
+    assert.match(add.stderr, /^hashing \(47\.1 KiB\)…$/m);
+    assert.match(add.stderr, /^profiling columns: done in/m);
+
+    const again = await runCli(['data', 'add', source, '--name', 'weather'], env);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /unchanged: identical content is already weather@1/);
+
+    const ls = JSON.parse((await runCli(['data', 'ls', '--json'], env)).stdout) as {
+      name: string;
+      versionCount: number;
+    }[];
+    assert.deepEqual(
+      ls.map((d) => [d.name, d.versionCount]),
+      [['weather', 1]],
+    );
+    const show = await runCli(['data', 'show', 'weather@1'], env);
+    assert.equal(show.code, 0);
+    assert.match(show.stdout, /temp_max\s+DOUBLE\s+0\s+67/);
+
+    const half = join(dir, 'half.csv');
+    await writeFile(half, (await readFile(source, 'utf8')).split('\n').slice(0, 700).join('\n'));
+    assert.equal((await runCli(['data', 'add', half, '--name', 'weather'], env)).code, 0);
+    const diff = JSON.parse((await runCli(['data', 'diff', 'weather@1', 'weather@2', '--json'], env)).stdout) as {
+      rowCountDelta: number;
+    };
+    assert.equal(diff.rowCountDelta, 699 - 1461);
+  });
+
+  it('exits 1 with one clear line for a missing file, a missing version and an unreachable database', async () => {
+    const missing = await runCli(['data', 'add', join(dir, 'nope.csv'), '--name', 'x'], env);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr.trim(), `osprey: ${join(dir, 'nope.csv')}: no such file or directory`);
+    const version = await runCli(['data', 'show', 'weather@9'], env);
+    assert.equal(version.code, 1);
+    assert.match(version.stderr, /weather@9: no such version of dataset "weather"/);
+    const db = await runCli(['data', 'ls'], { ...env, OSPREY_DB: 'postgres://postgres@127.0.0.1:1/osprey' });
+    assert.equal(db.code, 1);
+    assert.equal(db.stderr.trim().split('\n').length, 1);
+    assert.match(db.stderr, /127\.0\.0\.1:1/);
+  });
+
+  it('leaves no dataset version visible when killed midway through an add', async () => {
+    const big = join(dir, 'big.csv');
+    const [header, ...rows] = (await readFile(source, 'utf8')).trimEnd().split('\n');
+    await writeFile(big, [header, ...Array.from({ length: 300 }, () => rows).flat()].join('\n'));
+    const killEnv = { ...env, OSPREY_HOME: join(dir, 'killed') };
+    const child = startCli(['data', 'add', big, '--name', 'big'], killEnv);
+    await new Promise<void>((resolve) => {
+      child.stderr?.on('data', (d: Buffer) => {
+        if (/parsing|profiling/.test(d.toString())) resolve();
+      });
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('close', resolve));
+    const ls = JSON.parse((await runCli(['data', 'ls', '--json'], killEnv)).stdout) as unknown[];
+    assert.deepEqual(ls, []);
+    const redo = await runCli(['data', 'add', big, '--name', 'big', '--json'], killEnv);
+    assert.equal(redo.code, 0, redo.stderr);
+    assert.equal((JSON.parse(redo.stdout) as { version: { rowCount: number } }).version.rowCount, 1461 * 300);
+  });
+});

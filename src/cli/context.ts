@@ -1,0 +1,35 @@
+import { LocalArtifactStore } from '../artifacts/local/local-artifact-store.js';
+import { configFromEnv, type OspreyConfig } from '../core/config.js';
+import { DatasetService } from '../data/datasets.js';
+import type { MetadataStore } from '../store/metadata-store.js';
+import { openSqlStore } from '../store/sql/sql-metadata-store.js';
+
+/** The composition root of the CLI: the one place that picks implementations from the configuration. */
+export interface Context {
+  config: OspreyConfig;
+  store: MetadataStore;
+  datasets: DatasetService;
+  close(): Promise<void>;
+}
+
+export async function openContext(env: Readonly<Record<string, string | undefined>> = process.env): Promise<Context> {
+  const config = configFromEnv(env);
+  const store = await openSqlStore(config.database);
+  const artifacts = await LocalArtifactStore.open(config.artifactsRoot);
+  return {
+    config,
+    store,
+    datasets: new DatasetService(store, artifacts),
+    close: () => store.close(),
+  };
+}
+
+/** Runs `work` with an open context and always closes it. */
+export async function withContext<T>(work: (context: Context) => Promise<T>): Promise<T> {
+  const context = await openContext();
+  try {
+    return await work(context);
+  } finally {
+    await context.close();
+  }
+}

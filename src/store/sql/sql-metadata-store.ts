@@ -1,0 +1,52 @@
+import type { OspreyConfig } from '../../core/config.js';
+import type { DatasetRepository, MetadataStore } from '../metadata-store.js';
+import { SqlDatasetRepository } from './dataset-repository.js';
+import { appliedSchemaVersion, migrate } from './migrator.js';
+import { describePostgresUrl, openPostgresKysely } from './postgres-dialect.js';
+import { openSqliteKysely } from './sqlite-dialect.js';
+import type { SqlKind } from './tables.js';
+import { read, type SqlContext } from './transactions.js';
+
+/** The MetadataStore over Kysely, on SQLite or PostgreSQL. Construct it with `openSqlStore`. */
+class SqlMetadataStore implements MetadataStore {
+  readonly datasets: DatasetRepository;
+  #closed: Promise<void> | undefined;
+
+  constructor(private readonly ctx: SqlContext) {
+    this.datasets = new SqlDatasetRepository(ctx);
+  }
+
+  get kind(): SqlKind {
+    return this.ctx.kind;
+  }
+
+  schemaVersion(): Promise<number> {
+    return read(this.ctx, appliedSchemaVersion);
+  }
+
+  /** Closes the connection (SQLite) or pool (PostgreSQL); later calls return the same promise. */
+  close(): Promise<void> {
+    this.#closed ??= this.ctx.db.destroy();
+    return this.#closed;
+  }
+}
+
+/**
+ * Opens the metadata store the configuration names and applies pending migrations before returning it.
+ * SQLite: the file (and its directory) is created when missing. PostgreSQL: `url` may select a schema with
+ * `?options=-c%20search_path%3D<schema>`. Fails with UNAVAILABLE when the database cannot be opened or reached,
+ * and CONFLICT when its schema is newer than this Osprey.
+ */
+export async function openSqlStore(database: OspreyConfig['database']): Promise<MetadataStore> {
+  const ctx: SqlContext =
+    database.kind === 'sqlite'
+      ? { kind: 'sqlite', db: openSqliteKysely(database.path), where: database.path }
+      : { kind: 'postgres', db: await openPostgresKysely(database.url), where: describePostgresUrl(database.url) };
+  try {
+    await migrate(ctx);
+  } catch (error) {
+    await ctx.db.destroy().catch(() => {});
+    throw error;
+  }
+  return new SqlMetadataStore(ctx);
+}
