@@ -1,8 +1,6 @@
-import { LocalArtifactStore } from '../artifacts/local/local-artifact-store.js';
 import { configFromEnv, type OspreyConfig } from '../core/config.js';
-import { DatasetService } from '../data/datasets.js';
+import type { DatasetService } from '../data/datasets.js';
 import type { MetadataStore } from '../store/metadata-store.js';
-import { openSqlStore } from '../store/sql/sql-metadata-store.js';
 
 /** The composition root of the CLI: the one place that picks implementations from the configuration. */
 export interface Context {
@@ -14,6 +12,12 @@ export interface Context {
 
 export async function openContext(env: Readonly<Record<string, string | undefined>> = process.env): Promise<Context> {
   const config = configFromEnv(env);
+  // Loaded here, not at the top, so that `--help` and usage errors answer without loading database drivers.
+  const [{ openSqlStore }, { LocalArtifactStore }, { DatasetService }] = await Promise.all([
+    import('../store/sql/sql-metadata-store.js'),
+    import('../artifacts/local/local-artifact-store.js'),
+    import('../data/datasets.js'),
+  ]);
   const store = await openSqlStore(config.database);
   const artifacts = await LocalArtifactStore.open(config.artifactsRoot);
   return {

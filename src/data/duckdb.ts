@@ -21,6 +21,7 @@ export interface ScratchOptions {
 }
 
 export async function openScratch(options: ScratchOptions = {}): Promise<Scratch> {
+  const { DuckDBInstance } = await import('@duckdb/node-api'); // loaded on first use: it is the slowest import
   const dir = await mkdtemp(join(options.dir ?? tmpdir(), 'osprey-duckdb-'));
   const instance = await DuckDBInstance.create(join(dir, 'scratch.duckdb'), {
     memory_limit: options.memoryLimit ?? '1GB',

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { type FileHandle, open, rm } from 'node:fs/promises';
-import { pipeline, type Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { invalidArgument, OspreyError } from '../../core/errors.js';
 import type { ByteSource } from '../artifact-store.js';
-import { CHUNK_BYTES, fsError, writeFully } from './fs-util.js';
+import { ChunkWriter } from './chunk-writer.js';
+import { CHUNK_BYTES, fsError } from './fs-util.js';
 
 export interface TempBlob {
   path: string;
@@ -11,9 +12,13 @@ export interface TempBlob {
   size: number;
 }
 
+/** Bytes a byte stream may have in flight to the disk while the next chunks are hashed. */
+const MAX_BYTES_IN_FLIGHT = Number(process.env.IF ?? 8) * CHUNK_BYTES;
+
 /**
- * Streams `source` into a new, read-only temp file while hashing it, and syncs it to disk. Each chunk's write
- * runs in the thread pool while the main thread hashes it. On any failure the temp file is removed.
+ * Streams `source` into a new, read-only temp file while hashing it, and syncs it to disk. Chunks are written in
+ * the thread pool while the main thread hashes; a non-object-mode Readable (whose chunks are handed over, never
+ * reused) may run several chunks ahead. On any failure the temp file is removed.
  */
 export async function streamToTemp(
   source: ByteSource,
@@ -26,29 +31,28 @@ export async function streamToTemp(
   } catch (error) {
     throw fsError(error, 'creating temp file', path);
   }
+  const ahead = source instanceof Readable && !source.readableObjectMode ? MAX_BYTES_IN_FLIGHT : 0;
+  const writer = new ChunkWriter(handle, path, ahead);
   const hash = createHash('sha256');
   let size = 0;
   try {
     try {
       for await (const chunk of source as AsyncIterable<unknown>) {
         const bytes = toBytes(chunk);
-        const written = writeFully(handle, bytes);
+        const room = writer.write(bytes);
         hash.update(bytes);
         size += bytes.length;
-        await written.catch((error: unknown) => {
-          throw fsError(error, 'writing', path);
-        });
+        await room;
         onProgress?.(size);
       }
     } catch (error) {
       throw sourceError(error);
     }
-    await handle.sync().catch((error: unknown) => {
-      throw fsError(error, 'syncing', path);
-    });
+    await writer.finish();
     await handle.chmod(0o444);
     await handle.close();
   } catch (error) {
+    await writer.settle();
     await handle.close().catch(() => {});
     await rm(path, { force: true });
     throw error;

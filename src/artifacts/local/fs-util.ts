@@ -41,11 +41,11 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes all of `data` at the handle's position (a write may be partial). */
-export async function writeFully(handle: FileHandle, data: Uint8Array): Promise<void> {
+/** Writes all of `data` at `position` (a write may be partial). */
+export async function writeFully(handle: FileHandle, data: Uint8Array, position = 0): Promise<void> {
   let offset = 0;
   while (offset < data.length) {
-    const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset, position + offset);
     offset += bytesWritten;
   }
 }
