@@ -179,7 +179,8 @@ export function artifactStoreContract(name: string, open: () => Promise<Contract
       it('streams large content in and out, reporting progress', async () => {
         const content = generated(64 * MiB + 123, MiB);
         const progress: number[] = [];
-        const info = await store.put('big/blob.bin', content.chunks(), { onProgress: (n) => progress.push(n) });
+        const source = Readable.from(content.chunks(), { objectMode: false });
+        const info = await store.put('big/blob.bin', source, { onProgress: (n) => progress.push(n) });
         assert.deepEqual(info, { digest: content.digest, size: 64 * MiB + 123 });
         assert.equal(progress.at(-1), info.size);
         assert.deepEqual(

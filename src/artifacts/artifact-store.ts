@@ -26,7 +26,7 @@ export interface PutOptions {
 }
 
 export interface ArtifactEntry {
-  /** Key relative to the listed prefix's root, e.g. `model/model.onnx`. */
+  /** The entry's full key (decoded), e.g. `model/model.onnx` when listing `model`. */
   path: string;
   isDir: boolean;
   /** Size and digest of a file entry; absent for directories. */
@@ -46,7 +46,10 @@ export interface ArtifactStore {
   /** A local, read-only file path holding the blob (the object itself for the local store; a cache copy elsewhere). */
   materialize(digest: string): Promise<string>;
 
-  /** Stores content under a key (replacing what the key pointed at) and returns the blob it points at. */
+  /**
+   * Stores content under a key (replacing what the key pointed at) and returns the blob it points at.
+   * CONFLICT when a parent of the key is itself a key, or the key is a prefix holding keys.
+   */
   put(key: string, source: ByteSource, options?: PutOptions): Promise<BlobInfo>;
   /** Points a key at an existing blob without copying bytes. */
   link(key: string, digest: string): Promise<BlobInfo>;
@@ -55,6 +58,9 @@ export interface ArtifactStore {
   get(key: string): Promise<Readable>;
   /** Direct children of a key prefix ('' for the root), sorted by path; empty when nothing is there. */
   list(prefix: string): Promise<ArtifactEntry[]>;
-  /** Deletes a key, or every key under a prefix. Blobs stay until garbage-collected. Returns the keys removed. */
+  /**
+   * Deletes a key, or every key under a prefix. Blobs stay until garbage-collected. Returns the keys removed
+   * (0 when nothing was there). The root ('') cannot be deleted: INVALID_ARGUMENT.
+   */
   delete(keyOrPrefix: string): Promise<number>;
 }

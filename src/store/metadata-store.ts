@@ -9,12 +9,17 @@
  * - A method either completes or changes nothing (one transaction), also when the process dies midway.
  * - Safe under concurrent callers in several processes sharing one database.
  */
+import type { RegistryRepository } from './registry.js';
+import type { TrackingRepository } from './tracking.js';
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 export interface MetadataStore {
   readonly kind: 'sqlite' | 'postgres';
   readonly datasets: DatasetRepository;
+  readonly tracking: TrackingRepository;
+  readonly registry: RegistryRepository;
   /** The newest migration applied (migrations run when the store is opened). */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

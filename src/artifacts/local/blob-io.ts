@@ -13,7 +13,7 @@ export interface TempBlob {
 }
 
 /** Bytes a byte stream may have in flight to the disk while the next chunks are hashed. */
-const MAX_BYTES_IN_FLIGHT = Number(process.env.IF ?? 8) * CHUNK_BYTES;
+const MAX_BYTES_IN_FLIGHT = 8 * CHUNK_BYTES;
 
 /**
  * Streams `source` into a new, read-only temp file while hashing it, and syncs it to disk. Chunks are written in

@@ -3,7 +3,7 @@ import type { OspreyError } from '../../core/errors.js';
 import { fsError, writeFully } from './fs-util.js';
 
 /** Dirty bytes after which a background `fdatasync` starts, so the final sync has little left to flush. */
-export const SYNC_EVERY_BYTES = Number(process.env.SE ?? 32) * 1024 * 1024;
+export const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 
 /**
  * Appends chunks to a file with up to `maxBytesInFlight` bytes being written at once (0: one chunk at a time),

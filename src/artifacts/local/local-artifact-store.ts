@@ -89,7 +89,10 @@ export class LocalArtifactStore implements ArtifactStore {
       if (errnoCode(error) === 'ENOENT') throw notFound(`file ${path} does not exist`, { path });
       throw fsError(error, 'opening', path);
     }
-    const isFile = await handle.stat().then((s) => s.isFile());
+    const isFile = await handle.stat().then(
+      (s) => s.isFile(),
+      () => false,
+    );
     if (!isFile) {
       await handle.close();
       throw invalidArgument(`${path} is not a regular file`, { path });

@@ -1,19 +1,27 @@
 import type { OspreyConfig } from '../../core/config.js';
 import type { DatasetRepository, MetadataStore } from '../metadata-store.js';
+import type { RegistryRepository } from '../registry.js';
+import type { TrackingRepository } from '../tracking.js';
 import { SqlDatasetRepository } from './dataset-repository.js';
 import { appliedSchemaVersion, migrate } from './migrator.js';
 import { describePostgresUrl, openPostgresKysely } from './postgres-dialect.js';
+import { SqlRegistryRepository } from './registry-repository.js';
 import { openSqliteKysely } from './sqlite-dialect.js';
 import type { SqlKind } from './tables.js';
+import { SqlTrackingRepository } from './tracking-repository.js';
 import { read, type SqlContext } from './transactions.js';
 
 /** The MetadataStore over Kysely, on SQLite or PostgreSQL. Construct it with `openSqlStore`. */
 class SqlMetadataStore implements MetadataStore {
   readonly datasets: DatasetRepository;
+  readonly tracking: TrackingRepository;
+  readonly registry: RegistryRepository;
   #closed: Promise<void> | undefined;
 
   constructor(private readonly ctx: SqlContext) {
     this.datasets = new SqlDatasetRepository(ctx);
+    this.tracking = new SqlTrackingRepository(ctx);
+    this.registry = new SqlRegistryRepository(ctx);
   }
 
   get kind(): SqlKind {

@@ -1,3 +1,6 @@
+import type { RegistryTables } from './tables-registry.js';
+import type { TrackingTables } from './tables-tracking.js';
+
 /**
  * Row types of the tables, as Kysely sees them. Times are epoch millis (bigint columns), JSON is text,
  * booleans are integers 0/1: the same representation on SQLite and PostgreSQL.
@@ -38,7 +41,7 @@ export interface DatasetVersionsTable {
   created_at: number;
 }
 
-export interface Database {
+export interface Database extends TrackingTables, RegistryTables {
   schema_migrations: SchemaMigrationsTable;
   datasets: DatasetsTable;
   dataset_versions: DatasetVersionsTable;

@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../server.js';
+import { registerRegistryRoutes } from './registry/index.js';
+import { registerTrackingRoutes } from './tracking/index.js';
+
+/** Every resource's routes; one folder per resource. */
+export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  registerTrackingRoutes(app, deps);
+  registerRegistryRoutes(app, deps);
+}

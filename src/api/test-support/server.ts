@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalArtifactStore } from '../../artifacts/local/local-artifact-store.js';
+import type { MetadataStore } from '../../store/metadata-store.js';
+import { openSqlStore } from '../../store/sql/sql-metadata-store.js';
+import { createTestSchema } from '../../store/sql/test-support/postgres-schemas.js';
+import { type ApiDeps, createApiServer } from '../server.js';
+
+/** A real API server on 127.0.0.1 (random port) over a real store: SQLite in a temp dir, or a fresh PostgreSQL schema. */
+export interface TestServer {
+  url: string;
+  store: MetadataStore;
+  /** POSTs (or GETs with a query) JSON and returns status and parsed body. */
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export type Backend = 'sqlite' | 'postgres';
+
+/** The backends API suites run on: SQLite always, PostgreSQL when OSPREY_TEST_POSTGRES_URL is set. */
+export function backends(): Backend[] {
+  return process.env.OSPREY_TEST_POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+export async function startTestServer(backend: Backend, extra: Partial<ApiDeps> = {}): Promise<TestServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'osprey-api-test-'));
+  let dropSchema: (() => Promise<void>) | undefined;
+  let store: MetadataStore;
+  if (backend === 'postgres') {
+    const schema = await createTestSchema(process.env.OSPREY_TEST_POSTGRES_URL ?? '');
+    dropSchema = () => schema.drop();
+    store = await openSqlStore({ kind: 'postgres', url: schema.url });
+  } else {
+    store = await openSqlStore({ kind: 'sqlite', path: join(dir, 'osprey.db') });
+  }
+  const artifacts = await LocalArtifactStore.open(join(dir, 'artifacts'));
+  const app = createApiServer({ store, artifacts, version: 'test', ...extra });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url,
+    store,
+    async call(method, path, body) {
+      let target = `${url}${path}`;
+      const init: RequestInit = { method };
+      if (method === 'GET' && body && typeof body === 'object') {
+        const query = new URLSearchParams();
+        for (const [k, v] of Object.entries(body as Record<string, unknown>))
+          for (const item of Array.isArray(v) ? v : [v]) query.append(k, String(item));
+        target += `?${query}`;
+      } else if (body !== undefined) {
+        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+        init.headers = { 'content-type': 'application/json' };
+      }
+      const response = await fetch(target, init);
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {}
+      return { status: response.status, body: parsed };
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      await dropSchema?.();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
