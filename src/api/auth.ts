@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { OspreyError } from '../core/errors.js';
+import { type Role, roleRank } from '../core/roles.js';
 import type { Access } from './mlflow/route.js';
 
 /** Who is calling. With authentication off, everyone is the anonymous admin (the server binds to loopback only). */
@@ -8,9 +9,6 @@ export interface Principal {
   role: Role;
 }
 
-export type Role = 'reader' | 'editor' | 'admin';
-
-const RANK: Record<Role, number> = { reader: 0, editor: 1, admin: 2 };
 const NEEDED: Record<Access, Role> = { read: 'reader', write: 'editor', admin: 'admin' };
 
 /** Resolves a bearer token to a principal, or undefined when the token is unknown or revoked. */
@@ -43,7 +41,7 @@ export function registerAuth(app: FastifyInstance, resolve: TokenResolver | unde
       throw new OspreyError('UNAUTHENTICATED', 'This server requires a bearer token (Authorization: Bearer <token>)');
     const principal = await resolve(match[1]!);
     if (!principal) throw new OspreyError('UNAUTHENTICATED', 'The bearer token is unknown or revoked');
-    if (RANK[principal.role] < RANK[NEEDED[access]])
+    if (roleRank(principal.role) < roleRank(NEEDED[access]))
       throw new OspreyError(
         'PERMISSION_DENIED',
         `${principal.name} (${principal.role}) may not do this: it needs the ${NEEDED[access]} role`,

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { isOspreyError } from '../core/errors.js';
 import type { MetadataStore } from '../store/metadata-store.js';
@@ -28,6 +28,11 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     logger: false,
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
+    // A URL the router cannot decode (e.g. overlong UTF-8 such as %c0%ae) is the client's error, in MLflow's shape.
+    frameworkErrors: (error, _request, reply) =>
+      (reply as unknown as FastifyReply)
+        .code(400)
+        .send({ error_code: 'INVALID_PARAMETER_VALUE', message: `invalid request: ${error.message}` }),
   });
   registerAuth(app, deps.tokens);
   app.setErrorHandler((error: FastifyError, _request, reply) => {
@@ -43,12 +48,10 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     return reply.code(500).send({ error_code: 'INTERNAL_ERROR', message: `internal error: ${error.message}` });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({
-        error_code: 'ENDPOINT_NOT_FOUND',
-        message: `No API endpoint ${request.method} ${request.url.split('?')[0]}`,
-      }),
+    reply.code(404).send({
+      error_code: 'ENDPOINT_NOT_FOUND',
+      message: `No API endpoint ${request.method} ${request.url.split('?')[0]}`,
+    }),
   );
   app.get('/health', async () => 'OK');
   app.get('/version', async () => deps.version);

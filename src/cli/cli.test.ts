@@ -100,3 +100,29 @@ describe('osprey CLI conventions', () => {
     assert.equal((JSON.parse(redo.stdout) as { version: { rowCount: number } }).version.rowCount, 1461 * 300);
   });
 });
+
+describe('osprey server', () => {
+  it('refuses to bind beyond loopback without --auth or --insecure-no-auth (exit 2)', async () => {
+    const r = await runCli(['server', '--host', '0.0.0.0', '--port', '0'], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--auth/);
+  });
+
+  it('serves on 127.0.0.1, answers /health, and stops cleanly on SIGTERM', async () => {
+    const child = startCli(['server', '--port', '0'], env);
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      child.on('close', () => reject(new Error(`server exited: ${out}`)));
+    });
+    const health = await fetch(`${url}/health`);
+    assert.equal(await health.text(), 'OK');
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(code, 0);
+  });
+});

@@ -1,3 +1,4 @@
+import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { configFromEnv, type OspreyConfig } from '../core/config.js';
 import type { DatasetService } from '../data/datasets.js';
 import type { MetadataStore } from '../store/metadata-store.js';
@@ -6,6 +7,7 @@ import type { MetadataStore } from '../store/metadata-store.js';
 export interface Context {
   config: OspreyConfig;
   store: MetadataStore;
+  artifacts: ArtifactStore;
   datasets: DatasetService;
   close(): Promise<void>;
 }
@@ -23,6 +25,7 @@ export async function openContext(env: Readonly<Record<string, string | undefine
   return {
     config,
     store,
+    artifacts,
     datasets: new DatasetService(store, artifacts),
     close: () => store.close(),
   };

@@ -3,17 +3,20 @@ import { errorMessage, isOspreyError } from '../core/errors.js';
 import { registerDataCommands } from './data.js';
 import { registerDemoCommand } from './demo.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeOf } from './exit-codes.js';
-
-const VERSION = '0.1.0';
+import { registerServerCommand } from './server.js';
+import { registerTokenCommands } from './tokens.js';
+import { OSPREY_VERSION } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('osprey')
     .description('Osprey: pipelines with continuous training, tracking and registry, serving, monitoring')
-    .version(VERSION)
+    .version(OSPREY_VERSION)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerDataCommands(program);
+  registerServerCommand(program);
+  registerTokenCommands(program);
   registerDemoCommand(program);
   for (const command of program.commands) {
     command.exitOverride();

@@ -10,6 +10,7 @@
  * - Safe under concurrent callers in several processes sharing one database.
  */
 import type { RegistryRepository } from './registry.js';
+import type { TokenRepository } from './tokens.js';
 import type { TrackingRepository } from './tracking.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -20,6 +21,7 @@ export interface MetadataStore {
   readonly datasets: DatasetRepository;
   readonly tracking: TrackingRepository;
   readonly registry: RegistryRepository;
+  readonly tokens: TokenRepository;
   /** The newest migration applied (migrations run when the store is opened). */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../server.js';
+import { registerArtifactRoutes } from './artifacts/index.js';
 import { registerRegistryRoutes } from './registry/index.js';
+import { registerTokenRoutes } from '../tokens/routes.js';
 import { registerTrackingRoutes } from './tracking/index.js';
 
 /** Every resource's routes; one folder per resource. */
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   registerTrackingRoutes(app, deps);
+  registerArtifactRoutes(app, deps);
+  registerTokenRoutes(app, deps);
   registerRegistryRoutes(app, deps);
 }

@@ -23,7 +23,13 @@ export function backends(): Backend[] {
   return process.env.OSPREY_TEST_POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 }
 
-export async function startTestServer(backend: Backend, extra: Partial<ApiDeps> = {}): Promise<TestServer> {
+export interface TestServerOptions extends Partial<ApiDeps> {
+  /** Turns authentication on with a resolver built over the test's store. */
+  tokensFromStore?: (store: MetadataStore) => NonNullable<ApiDeps['tokens']>;
+}
+
+export async function startTestServer(backend: Backend, options: TestServerOptions = {}): Promise<TestServer> {
+  const { tokensFromStore, ...extra } = options;
   const dir = await mkdtemp(join(tmpdir(), 'osprey-api-test-'));
   let dropSchema: (() => Promise<void>) | undefined;
   let store: MetadataStore;
@@ -35,7 +41,13 @@ export async function startTestServer(backend: Backend, extra: Partial<ApiDeps> 
     store = await openSqlStore({ kind: 'sqlite', path: join(dir, 'osprey.db') });
   }
   const artifacts = await LocalArtifactStore.open(join(dir, 'artifacts'));
-  const app = createApiServer({ store, artifacts, version: 'test', ...extra });
+  const app = createApiServer({
+    store,
+    artifacts,
+    version: 'test',
+    ...extra,
+    ...(tokensFromStore ? { tokens: tokensFromStore(store) } : {}),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -1,6 +1,7 @@
 import type { OspreyConfig } from '../../core/config.js';
 import type { DatasetRepository, MetadataStore } from '../metadata-store.js';
 import type { RegistryRepository } from '../registry.js';
+import type { TokenRepository } from '../tokens.js';
 import type { TrackingRepository } from '../tracking.js';
 import { SqlDatasetRepository } from './dataset-repository.js';
 import { appliedSchemaVersion, migrate } from './migrator.js';
@@ -8,6 +9,7 @@ import { describePostgresUrl, openPostgresKysely } from './postgres-dialect.js';
 import { SqlRegistryRepository } from './registry-repository.js';
 import { openSqliteKysely } from './sqlite-dialect.js';
 import type { SqlKind } from './tables.js';
+import { SqlTokenRepository } from './token-repository.js';
 import { SqlTrackingRepository } from './tracking-repository.js';
 import { read, type SqlContext } from './transactions.js';
 
@@ -16,12 +18,14 @@ class SqlMetadataStore implements MetadataStore {
   readonly datasets: DatasetRepository;
   readonly tracking: TrackingRepository;
   readonly registry: RegistryRepository;
+  readonly tokens: TokenRepository;
   #closed: Promise<void> | undefined;
 
   constructor(private readonly ctx: SqlContext) {
     this.datasets = new SqlDatasetRepository(ctx);
     this.tracking = new SqlTrackingRepository(ctx);
     this.registry = new SqlRegistryRepository(ctx);
+    this.tokens = new SqlTokenRepository(ctx);
   }
 
   get kind(): SqlKind {

@@ -1,4 +1,5 @@
 import type { RegistryTables } from './tables-registry.js';
+import type { TokenTables } from './tables-tokens.js';
 import type { TrackingTables } from './tables-tracking.js';
 
 /**
@@ -41,7 +42,7 @@ export interface DatasetVersionsTable {
   created_at: number;
 }
 
-export interface Database extends TrackingTables, RegistryTables {
+export interface Database extends TrackingTables, RegistryTables, TokenTables {
   schema_migrations: SchemaMigrationsTable;
   datasets: DatasetsTable;
   dataset_versions: DatasetVersionsTable;

@@ -1,9 +1,15 @@
 import { datasetsMigration } from './0001_datasets.js';
 import { trackingMigration } from './0002_tracking.js';
 import { registryMigration } from './0003_registry.js';
+import { tokensMigration } from './0004_tokens.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is a new file here and one more line below (0002_tracking, 0003_registry…). */
-export const MIGRATIONS: readonly Migration[] = [datasetsMigration, trackingMigration, registryMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  datasetsMigration,
+  trackingMigration,
+  registryMigration,
+  tokensMigration,
+];
 
 export type { Migration } from './migration.js';
