@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../server.js';
+import { registerTokenRoutes } from '../tokens/routes.js';
 import { registerArtifactRoutes } from './artifacts/index.js';
 import { registerRegistryRoutes } from './registry/index.js';
-import { registerTokenRoutes } from '../tokens/routes.js';
 import { registerTrackingRoutes } from './tracking/index.js';
 
 /** Every resource's routes; one folder per resource. */
