@@ -12,6 +12,7 @@ export interface TestServer {
   url: string;
   store: MetadataStore;
   /** POSTs (or GETs with a query) JSON and returns status and parsed body. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read MLflow responses of many shapes
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
