@@ -3,6 +3,8 @@ import { errorMessage, isOspreyError } from '../core/errors.js';
 import { registerDataCommands } from './data.js';
 import { registerDemoCommand } from './demo.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeOf } from './exit-codes.js';
+import { registerModelCommands } from './models.js';
+import { registerTrackingCommands } from './runs.js';
 import { registerServerCommand } from './server.js';
 import { registerTokenCommands } from './tokens.js';
 import { OSPREY_VERSION } from './version.js';
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerDataCommands(program);
   registerServerCommand(program);
+  registerTrackingCommands(program);
+  registerModelCommands(program);
   registerTokenCommands(program);
   registerDemoCommand(program);
   for (const command of program.commands) {

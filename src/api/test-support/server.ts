@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { LocalArtifactStore } from '../../artifacts/local/local-artifact-store.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
 import { openSqlStore } from '../../store/sql/sql-metadata-store.js';
@@ -11,6 +12,7 @@ import { type ApiDeps, createApiServer } from '../server.js';
 export interface TestServer {
   url: string;
   store: MetadataStore;
+  artifacts: ArtifactStore;
   /** POSTs (or GETs with a query) JSON and returns status and parsed body. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read MLflow responses of many shapes
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
@@ -55,6 +57,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
   return {
     url,
     store,
+    artifacts,
     async call(method, path, body) {
       let target = `${url}${path}`;
       const init: RequestInit = { method };
