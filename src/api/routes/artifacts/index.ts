@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { normalizeKey, normalizePrefix } from '../../../artifacts/keys.js';
 import { invalidArgument } from '../../../core/errors.js';
+import { registerMlflowRoutes } from '../../mlflow/route.js';
 import type { ApiDeps } from '../../server.js';
+import { runArtifactRoutes } from './run-artifacts.js';
 
 /** MLflow's artifact proxy (mlflow_artifacts.proto) under both API roots. */
 const ROOTS = ['/api/2.0/mlflow-artifacts/artifacts', '/ajax-api/2.0/mlflow-artifacts/artifacts'];
@@ -13,6 +15,7 @@ const ROOTS = ['/api/2.0/mlflow-artifacts/artifacts', '/ajax-api/2.0/mlflow-arti
  */
 export function registerArtifactRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { artifacts } = deps;
+  registerMlflowRoutes(app, runArtifactRoutes(deps.store, artifacts));
   app.register(async (scope) => {
     // Uploads stream: no body parser buffers them, whatever content type the client sends.
     scope.removeAllContentTypeParsers();
