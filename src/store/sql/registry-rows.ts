@@ -1,11 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type {
-  AliasRecord,
-  ModelVersionRecord,
-  RegisteredModelRecord,
-  Stage,
-  TagRecord,
-} from '../registry.js';
+import type { AliasRecord, ModelVersionRecord, RegisteredModelRecord, Stage, TagRecord } from '../registry.js';
 import type { Database } from './tables.js';
 import type { ModelVersionsTable, RegisteredModelsTable } from './tables-registry.js';
 
@@ -35,7 +29,10 @@ export const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0
 const versionKey = (modelId: string, version: number) => `${modelId}\u0000${version}`;
 
 /** Turns version rows into records, loading their tags and aliases (in batches), keeping the rows' order. */
-export async function hydrateVersions(db: Kysely<Database>, rows: readonly VersionRow[]): Promise<ModelVersionRecord[]> {
+export async function hydrateVersions(
+  db: Kysely<Database>,
+  rows: readonly VersionRow[],
+): Promise<ModelVersionRecord[]> {
   if (rows.length === 0) return [];
   const modelIds = [...new Set(rows.map((r) => r.model_id))];
   const tags = new Map<string, TagRecord[]>();
@@ -43,7 +40,11 @@ export async function hydrateVersions(db: Kysely<Database>, rows: readonly Versi
   for (const ids of chunks(modelIds)) {
     const tagRows = await db.selectFrom('model_version_tags').selectAll().where('model_id', 'in', ids).execute();
     for (const t of tagRows) push(tags, versionKey(t.model_id, Number(t.version)), { key: t.key, value: t.value });
-    const aliasRows = await db.selectFrom('registered_model_aliases').selectAll().where('model_id', 'in', ids).execute();
+    const aliasRows = await db
+      .selectFrom('registered_model_aliases')
+      .selectAll()
+      .where('model_id', 'in', ids)
+      .execute();
     for (const a of aliasRows) push(aliases, versionKey(a.model_id, Number(a.version)), a.alias);
   }
   return rows.map((row) => {
@@ -65,11 +66,17 @@ export async function hydrateModels(db: Kysely<Database>, rows: readonly ModelRo
   for (const ids of chunks(rows.map((r) => r.id))) {
     const tagRows = await db.selectFrom('registered_model_tags').selectAll().where('model_id', 'in', ids).execute();
     for (const t of tagRows) push(tags, t.model_id, { key: t.key, value: t.value });
-    const aliasRows = await db.selectFrom('registered_model_aliases').selectAll().where('model_id', 'in', ids).execute();
+    const aliasRows = await db
+      .selectFrom('registered_model_aliases')
+      .selectAll()
+      .where('model_id', 'in', ids)
+      .execute();
     for (const a of aliasRows) push(aliases, a.model_id, { alias: a.alias, version: Number(a.version) });
     const latestRows = await latestPerStage(db, ids);
     const versions = await hydrateVersions(db, latestRows);
-    versions.forEach((v, i) => push(latest, latestRows[i]?.model_id ?? '', v));
+    versions.forEach((v, i) => {
+      push(latest, latestRows[i]?.model_id ?? '', v);
+    });
   }
   return rows.map((row) => ({
     name: row.name,
@@ -118,6 +125,11 @@ function toVersionRecord(row: VersionRow, tags: TagRecord[], aliases: string[]):
     tags,
     aliases,
   };
+}
+
+/** Tags with duplicate keys collapsed, the last value winning (as MLflow does). */
+export function lastWins(tags: readonly TagRecord[]): TagRecord[] {
+  return [...new Map(tags.map((t) => [t.key, t] as const)).values()];
 }
 
 function push<V>(map: Map<string, V[]>, key: string, value: V): void {

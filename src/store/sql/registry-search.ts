@@ -34,7 +34,39 @@ export function compareText(kind: SqlKind, column: Expression<unknown>, op: Stri
   }
 }
 
-const NUMERIC_SQL: Record<NumericComparator, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const NUMERIC_SQL: Record<NumericComparator, string> = {
+  '=': '=',
+  '!=': '<>',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+};
+
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+const ALWAYS = sql<SqlBool>`1 = 1`;
+const NEVER = sql<SqlBool>`1 = 0`;
+
+/**
+ * `version <op> value` with an integer operand, as the column is an integer (PostgreSQL refuses `1.5` or 2^40 as
+ * one): a fraction rounds the bound the way that keeps the meaning; a value beyond the column's range decides alone.
+ */
+function versionComparison(op: NumericComparator, value: number): RawBuilder<SqlBool> {
+  if (value > INT_MAX || value < INT_MIN) {
+    const above = value > INT_MAX;
+    if (op === '=') return NEVER;
+    if (op === '!=') return ALWAYS;
+    return (op === '<' || op === '<=') === above ? ALWAYS : NEVER;
+  }
+  if (!Number.isInteger(value)) {
+    if (op === '=') return NEVER;
+    if (op === '!=') return ALWAYS;
+    if (op === '<' || op === '<=') return sql<SqlBool>`model_versions.version <= ${Math.floor(value)}`;
+    return sql<SqlBool>`model_versions.version >= ${Math.ceil(value)}`;
+  }
+  return sql<SqlBool>`model_versions.version ${sql.raw(NUMERIC_SQL[op])} ${value}`;
+}
 
 /** `%` → `*`, `_` → `?`; GLOB's own wildcards and `[` are bracketed so they match themselves. */
 export function likeToGlob(pattern: string): string {
@@ -68,7 +100,7 @@ export function versionFilterSql(kind: SqlKind, filter: VersionFilter): RawBuild
         filter.key
       } and ${compareText(kind, sql.ref('t.value'), filter.op, filter.value)})`;
     case 'version':
-      return sql<SqlBool>`model_versions.version ${sql.raw(NUMERIC_SQL[filter.op])} ${filter.value}`;
+      return versionComparison(filter.op, filter.value);
     default:
       if (filter.op === 'IN') {
         if (filter.values.length === 0) return sql<SqlBool>`1 = 0`;
