@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MlflowClient } from '../client/mlflow-client.js';
 import { httpTransport, parseJson, queryString, type Transport } from '../client/transport.js';
-import { openContext } from './context.js';
+import { type Context, openContext } from './context.js';
 import { OSPREY_VERSION } from './version.js';
 
 /** A client and how to let it go. */
@@ -27,6 +27,18 @@ export async function openApiSession(
     return { client: new MlflowClient(transport), transport, where: url, close: async () => {} };
   }
   const ctx = await openContext(env);
+  const session = await embeddedSession(ctx);
+  return {
+    ...session,
+    async close() {
+      await session.close();
+      await ctx.close();
+    },
+  };
+}
+
+/** The API over an open context, in-process; closing it leaves the context open. */
+export async function embeddedSession(ctx: Context): Promise<ApiSession> {
   const { createApiServer } = await import('../api/server.js');
   const app = createApiServer({ store: ctx.store, artifacts: ctx.artifacts, version: OSPREY_VERSION });
   await app.ready();
@@ -35,10 +47,7 @@ export async function openApiSession(
     client: new MlflowClient(transport),
     transport,
     where: `embedded (${ctx.config.home})`,
-    async close() {
-      await app.close();
-      await ctx.close();
-    },
+    close: () => app.close(),
   };
 }
 

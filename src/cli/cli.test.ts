@@ -126,3 +126,28 @@ describe('osprey server', () => {
     assert.equal(code, 0);
   });
 });
+
+describe('osprey demo', () => {
+  it('versions the bundled data, tracks a run and registers a champion with lineage, twice in a row', async () => {
+    const demoEnv = { ...env, OSPREY_HOME: join(dir, 'demo') };
+    for (const round of [1, 2]) {
+      const r = await runCli(['demo', '--json'], demoEnv);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as {
+        idempotent: boolean;
+        tracked: {
+          modelVersion: string;
+          accuracy: number;
+          lineage: { datasets: { ospreyVersion: string; rows: number }[] };
+        };
+      };
+      assert.equal(out.idempotent, true);
+      assert.equal(out.tracked.modelVersion, String(round));
+      assert.ok(out.tracked.accuracy > 0.5 && out.tracked.accuracy < 1);
+      assert.deepEqual(
+        out.tracked.lineage.datasets.map((d) => [d.ospreyVersion, d.rows]),
+        [['seattle-weather@1', 1461]],
+      );
+    }
+  });
+});

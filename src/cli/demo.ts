@@ -6,6 +6,7 @@ import { bundledDataset, SEATTLE_WEATHER } from '../data/bundled.js';
 import { diffVersions } from '../data/diff.js';
 import { type Context, withContext } from './context.js';
 import { describeVersion } from './data.js';
+import { trackBaseline } from './demo-tracking.js';
 import { printJson, printLines } from './output.js';
 
 /**
@@ -60,10 +61,20 @@ async function runDemo(ctx: Context, json: boolean): Promise<void> {
               : ''
           }${c.totalVariation !== undefined ? `total variation ${c.totalVariation.toFixed(3)}` : ''}`,
       ),
-      '',
-      'Next: osprey data ls · osprey data show seattle-weather@1 · osprey data diff seattle-weather-window@1 seattle-weather-window@2',
     );
-    if (json) printJson({ dataset: first.version, idempotent: !again.created, diff });
+    const tracked = await trackBaseline(ctx, first.version);
+    const d = tracked.lineage.datasets[0];
+    say(
+      '',
+      `4. a tracked run on ${first.version.datasetName}@${first.version.version} through the MLflow-compatible API`,
+      `   rule: rain if precipitation > ${tracked.threshold} mm, else sun — accuracy ${tracked.accuracy.toFixed(3)} on the real labels`,
+      `   registered seattle-rain-rule version ${tracked.modelVersion} as @champion; its lineage:`,
+      `   model seattle-rain-rule/${tracked.modelVersion} → run ${tracked.runId} → dataset ${d?.ospreyVersion ?? '?'} (${d?.rows ?? '?'} rows) → commit ${tracked.lineage.code.gitCommit?.slice(0, 12) ?? 'none'}`,
+      '',
+      'Next: osprey data ls · osprey data diff seattle-weather-window@1 seattle-weather-window@2 · osprey runs ls ·',
+      '      osprey models lineage seattle-rain-rule@champion · osprey server (then MLFLOW_TRACKING_URI=http://127.0.0.1:5000)',
+    );
+    if (json) printJson({ dataset: first.version, idempotent: !again.created, diff, tracked });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
