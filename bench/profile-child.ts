@@ -23,7 +23,8 @@ console.log(
   JSON.stringify({
     rows: version.rowCount,
     columns: (version.schema as { columns: unknown[] }).columns.length,
-    hashSeconds: s('start', 'load'),
+    hashSeconds: s('start', 'store'),
+    storeSeconds: s('store', 'load'),
     parseSeconds: s('load', 'profile'),
     profileSeconds: s('profile', 'end'),
     totalSeconds: s('start', 'end'),

@@ -135,6 +135,7 @@ function addReporter() {
   return {
     onProgress(event: AddProgress) {
       if (event.phase === 'hash') switchTo('hash', 'hashing', 'bytes').update(event.done, event.total);
+      else if (event.phase === 'store') switchTo('store', 'storing', 'bytes').update(event.done, event.total);
       else if (event.phase === 'load') switchTo('load', 'parsing', 'items').update(0, 1);
       else switchTo('profile', 'profiling columns', 'items').update(event.done, event.total);
     },

@@ -10,7 +10,7 @@ import type {
   JsonObject,
   MetadataStore,
 } from '../store/metadata-store.js';
-import { type DataFile, readManifest, storeContent } from './content.js';
+import { type DataFile, hashContent, readManifest, storeContent } from './content.js';
 import { openScratch } from './duckdb.js';
 import { formatOfFiles } from './formats.js';
 import { loadInto, type RejectedRow, type SourceFile } from './load.js';
@@ -19,6 +19,7 @@ import { formatVersionRef, parseVersionRef } from './refs.js';
 
 export type AddProgress =
   | { phase: 'hash'; done: number; total: number }
+  | { phase: 'store'; done: number; total: number }
   | { phase: 'load' }
   | { phase: 'profile'; done: number; total: number };
 
@@ -54,9 +55,7 @@ export class DatasetService {
   async add(input: AddDatasetInput): Promise<AddDatasetResult> {
     const name = validateName('dataset', input.name);
     const progress = input.onProgress;
-    const content = await storeContent(this.artifacts, input.path, (done, total) =>
-      progress?.({ phase: 'hash', done, total }),
-    );
+    const content = await hashContent(input.path, (done, total) => progress?.({ phase: 'hash', done, total }));
     const [existing] = await this.store.datasets.findVersionsByDigest(content.digest, name);
     if (existing) return { version: existing, created: false };
 
@@ -66,6 +65,7 @@ export class DatasetService {
         content.files.map((f) => f.path),
         input.path,
       );
+    await storeContent(this.artifacts, content, (done, total) => progress?.({ phase: 'store', done, total }));
     const sources = await this.sourcesOf(content.files, content.kind === 'file' ? input.path : undefined);
     progress?.({ phase: 'load' });
     const scratch = await openScratch(this.scratchOptions());
