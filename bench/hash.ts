@@ -26,9 +26,10 @@ async function writeRandomFile(path: string, size: number): Promise<void> {
   await file.close();
 }
 
-async function bareHash(path: string): Promise<string> {
+/** The peer: a plain read stream piped into SHA-256, with Node's default 64 KiB reads or with 1 MiB reads. */
+async function bareHash(path: string, highWaterMark?: number): Promise<string> {
   const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
+  await pipeline(createReadStream(path, highWaterMark ? { highWaterMark } : {}), hash);
   return hash.digest('hex');
 }
 
@@ -54,11 +55,19 @@ export async function benchHash(): Promise<void> {
       times.sha256sum.push(await timeIt(async () => spawnSync('sha256sum', [file])));
     }
     const gbps = (s: number) => `${(SIZE / s / 1e9).toFixed(2)} GB/s`;
-    const [bare, hash, store, sum] = [times.bare, times.hash, times.store, times.sha256sum].map(median) as number[];
+    const [bare64k, bare1m, hash, store, sum] = [
+      times.bare,
+      times.bare1m,
+      times.hash,
+      times.store,
+      times.sha256sum,
+    ].map(median) as number[];
+    const bare = Math.min(bare64k!, bare1m!); // the peer at its best
     report(`hashing ${(SIZE / 1024 ** 3).toFixed(2)} GiB, median of ${RUNS} (page cache warm)`, [
-      ['bare Node stream + sha256 (peer)', `${bare!.toFixed(2)} s  ${gbps(bare!)}`],
+      ['bare Node stream + sha256, 64 KiB reads', `${bare64k!.toFixed(2)} s  ${gbps(bare64k!)}`],
+      ['bare Node stream + sha256, 1 MiB reads', `${bare1m!.toFixed(2)} s  ${gbps(bare1m!)}`],
       ['osprey data add: hashing', `${hash!.toFixed(2)} s  ${gbps(hash!)}`],
-      ['ratio hashing / bare (target ≤ 1.25)', `${(hash! / bare!).toFixed(3)}`],
+      ['ratio hashing / faster bare (target ≤ 1.25)', `${(hash! / bare).toFixed(3)}`],
       [
         'osprey data add: storing new content',
         `${store!.toFixed(2)} s  ${gbps(store!)} (copy + fsync; skipped when known)`,
