@@ -39,14 +39,16 @@ export async function benchHash(): Promise<void> {
     const file = join(dir, 'data.bin');
     await writeRandomFile(file, SIZE);
     await bareHash(file); // warm the page cache: every variant then reads from memory alike
-    const times: Record<'bare' | 'hash' | 'store' | 'sha256sum', number[]> = {
+    const times: Record<'bare' | 'bare1m' | 'hash' | 'store' | 'sha256sum', number[]> = {
       bare: [],
+      bare1m: [],
       hash: [],
       store: [],
       sha256sum: [],
     };
     for (let run = 0; run < RUNS; run++) {
       times.bare.push(await timeIt(() => bareHash(file)));
+      times.bare1m.push(await timeIt(() => bareHash(file, 1024 * 1024)));
       let content: Awaited<ReturnType<typeof hashContent>> | undefined;
       times.hash.push(await timeIt(async () => (content = await hashContent(file))));
       const store = await LocalArtifactStore.open(join(dir, `store-${run}`));
