@@ -5,7 +5,7 @@ import { newId } from '../core/ids.js';
 import type { OpenedStore } from './metadata-store.contract.js';
 import type { MetadataStore } from './metadata-store.js';
 import { newDatasetVersion } from './test-support/dataset-fixtures.js';
-import type { Metric, RunFilterClause, RunOrderClause, RunRecord, TrackingRepository } from './tracking.js';
+import type { Metric, RunFilterClause, RunOrderClause, RunRecord, RunSearch, TrackingRepository } from './tracking.js';
 
 /** The behaviour every TrackingRepository must show; each implementation's test calls this once. */
 export function trackingRepositoryContract(name: string, open: () => Promise<OpenedStore>): void {
@@ -38,6 +38,20 @@ export function trackingRepositoryContract(name: string, open: () => Promise<Ope
   };
   const metric = (key: string, value: number, step = 0, timestamp = 1): Metric => ({ key, value, step, timestamp });
   const ids = (runs: RunRecord[]) => runs.map((r) => r.info.runName);
+  /** Tags from `key=value` strings. */
+  const kv = (...pairs: string[]) => pairs.map((p) => ({ key: p.split('=')[0]!, value: p.split('=')[1] ?? '' }));
+  const where = (kind: string, key: string, comparator: string, value: unknown) =>
+    ({ kind, key, comparator, value }) as RunFilterClause;
+  const runSearch = (t: TrackingRepository, over: Partial<RunSearch>) =>
+    t.searchRuns({
+      experimentIds: ['0'],
+      viewType: 'ACTIVE_ONLY',
+      filter: [],
+      orderBy: [],
+      offset: 0,
+      limit: 100,
+      ...over,
+    });
 
   describe(`TrackingRepository contract: ${name}`, () => {
     it('starts with the Default experiment "0"', () =>
@@ -53,10 +67,7 @@ export function trackingRepositoryContract(name: string, open: () => Promise<Ope
       withStore(async (t) => {
         const a = await t.createExperiment({
           name: 'a',
-          tags: [
-            { key: 'z', value: '1' },
-            { key: 'b', value: '2' },
-          ],
+          tags: kv('z=1', 'b=2'),
           artifactLocation: (id) => `mlflow-artifacts:/custom-${id}`,
           creationTime: 5,
         });
@@ -67,10 +78,7 @@ export function trackingRepositoryContract(name: string, open: () => Promise<Ope
           lifecycleStage: 'active',
           creationTime: 5,
           lastUpdateTime: 5,
-          tags: [
-            { key: 'b', value: '2' },
-            { key: 'z', value: '1' },
-          ],
+          tags: kv('b=2', 'z=1'),
         });
         assert.equal((await experiment(t, 'b')).experimentId, '2');
         assert.deepEqual(await t.getExperimentByName('a'), a);
@@ -141,19 +149,11 @@ export function trackingRepositoryContract(name: string, open: () => Promise<Ope
         assert.deepEqual(await like('LIKE', 'alpha%'), ['alpha-2']);
         assert.deepEqual(await like('ILIKE', 'alpha%'), ['Alpha', 'alpha-2']);
         assert.deepEqual(await like('LIKE', '_lpha'), ['Alpha']);
-        assert.deepEqual(await search({ filter: [{ kind: 'tag', key: 'team', comparator: '=', value: 'Vision' }] }), [
-          'beta',
-        ]);
-        assert.deepEqual(
-          await search({
-            filter: [
-              { kind: 'attribute', key: 'creation_time', comparator: '>=', value: 2 },
-              { kind: 'attribute', key: 'creation_time', comparator: '<', value: 100 },
-            ],
-            orderBy: [],
-          }),
-          ['alpha-2', 'Alpha'],
-        );
+        const team = { kind: 'tag', key: 'team', comparator: '=', value: 'Vision' } as const;
+        assert.deepEqual(await search({ filter: [team] }), ['beta']);
+        const created = (comparator: '>=' | '<', value: number) =>
+          ({ kind: 'attribute', key: 'creation_time', comparator, value }) as const;
+        assert.deepEqual(await search({ filter: [created('>=', 2), created('<', 100)] }), ['alpha-2', 'Alpha']);
         const first = await t.searchExperiments({ viewType: 'ALL', filter: [], orderBy: [], offset: 0, limit: 3 });
         assert.equal(first.nextOffset, 3);
         const last = await t.searchExperiments({ viewType: 'ALL', filter: [], orderBy: [], offset: 3, limit: 3 });
@@ -217,11 +217,8 @@ export function trackingRepositoryContract(name: string, open: () => Promise<Ope
             metric('loss', 3, 2, 5),
             metric('loss', 1, 1, 99),
           ],
-          params: [{ key: 'lr', value: '0.1' }],
-          tags: [
-            { key: 't', value: 'a' },
-            { key: 't', value: 'b' },
-          ],
+          params: kv('lr=0.1'),
+          tags: kv('t=a', 't=b'),
         });
         await t.logBatch(id, {
           metrics: [metric('loss', Number.NaN, 2, 5), metric('acc', -Infinity, 0, 0)],
@@ -251,17 +248,30 @@ export function trackingRepositoryContract(name: string, open: () => Promise<Ope
         await rejectsWith(t.logBatch('nope', { metrics: [], params: [], tags: [] }), 'NOT_FOUND', /nope/);
       }));
 
+    it('refuses one of several concurrent batches alone; the others are written', () =>
+      withStore(async (t) => {
+        const a = (await run(t, '0')).info.runId;
+        const b = (await run(t, '0')).info.runId;
+        await t.logBatch(a, { metrics: [], params: kv('p=1'), tags: [] });
+        const outcomes = await Promise.allSettled([
+          t.logBatch(a, { metrics: [metric('m', 1)], params: kv('q=1'), tags: [] }),
+          t.logBatch(a, { metrics: [metric('lost', 1)], params: kv('p=2', 'r=1'), tags: kv('lost=1') }),
+          t.logBatch('missing', { metrics: [metric('m', 1)], params: [], tags: [] }),
+          t.logBatch(b, { metrics: [metric('m', 2)], params: kv('p=2'), tags: kv('kept=1') }),
+        ]);
+        assert.deepEqual(
+          outcomes.map((o) => (o.status === 'rejected' && isOspreyError(o.reason) ? o.reason.code : o.status)),
+          ['fulfilled', 'INVALID_ARGUMENT', 'NOT_FOUND', 'fulfilled'],
+        );
+        const [gotA, gotB] = [await t.getRun(a), await t.getRun(b)];
+        assert.deepEqual([gotA?.metrics, gotA?.params, gotA?.tags], [[metric('m', 1)], kv('p=1', 'q=1'), []]);
+        assert.deepEqual([gotB?.metrics, gotB?.params, gotB?.tags], [[metric('m', 2)], kv('p=2'), kv('kept=1')]);
+      }));
+
     it('renames a run through the mlflow.runName tag and deletes tags', () =>
       withStore(async (t) => {
         const { info } = await run(t, '0');
-        await t.logBatch(info.runId, {
-          metrics: [],
-          params: [],
-          tags: [
-            { key: 'mlflow.runName', value: 'tagged' },
-            { key: 'x', value: '1' },
-          ],
-        });
+        await t.logBatch(info.runId, { metrics: [], params: [], tags: kv('mlflow.runName=tagged', 'x=1') });
         assert.equal((await t.getRun(info.runId))?.info.runName, 'tagged');
         await t.deleteTag(info.runId, 'x');
         assert.deepEqual((await t.getRun(info.runId))?.tags, [{ key: 'mlflow.runName', value: 'tagged' }]);
@@ -287,8 +297,11 @@ export function trackingRepositoryContract(name: string, open: () => Promise<Ope
           metric('m', Number.NaN, 0, 1),
         ]);
         assert.deepEqual(
-          seen.slice(3).map((m) => m.step),
-          [1, 2, 3, 4, 5, 6, 7],
+          seen
+            .slice(3)
+            .map((m) => m.step)
+            .join(),
+          '1,2,3,4,5,6,7',
         );
         assert.deepEqual((await t.getMetricHistory(info.runId, 'absent', 3)).metrics, []);
       }));
@@ -304,7 +317,7 @@ export function trackingRepositoryContract(name: string, open: () => Promise<Ope
           sourceType: 'local',
           source: '{}',
           schema: null,
-          profile: '{"rows": 10}',
+          profile: '{}',
         };
         const other = { ...iris, name: 'other', digest: 'abc' };
         await t.logInputs(a.info.runId, [
@@ -359,96 +372,43 @@ export function trackingRepositoryContract(name: string, open: () => Promise<Ope
           },
         ]);
         const search = async (filter: RunFilterClause[], orderBy: RunOrderClause[] = []) =>
-          ids(
-            (
-              await t.searchRuns({
-                experimentIds: [e.experimentId],
-                viewType: 'ACTIVE_ONLY',
-                filter,
-                orderBy,
-                offset: 0,
-                limit: 100,
-              })
-            ).items,
-          );
+          ids((await runSearch(t, { experimentIds: [e.experimentId], filter, orderBy })).items);
 
         assert.deepEqual(await search([]), ['r4', 'r1', 'r2', 'r3'], 'default: start_time DESC');
-        assert.deepEqual(await search([{ kind: 'metric', key: 'loss', comparator: '<', value: 1 }]), ['r1']);
-        assert.deepEqual(await search([{ kind: 'metric', key: 'loss', comparator: '!=', value: 2 }]), ['r1', 'r2']);
-        assert.deepEqual(await search([{ kind: 'param', key: 'model', comparator: 'LIKE', value: 't%' }]), ['r2']);
-        assert.deepEqual(await search([{ kind: 'param', key: 'model', comparator: 'ILIKE', value: 't%' }]), [
-          'r1',
-          'r2',
-        ]);
-        assert.deepEqual(await search([{ kind: 'tag', key: 'group', comparator: '!=', value: 'y' }]), ['r1', 'r3']);
-        assert.deepEqual(
-          await search([
-            { kind: 'tag', key: 'group', comparator: '=', value: 'x' },
-            { kind: 'attribute', key: 'start_time', comparator: '>', value: 1 },
-          ]),
-          ['r1'],
-        );
-        assert.deepEqual(await search([{ kind: 'attribute', key: 'status', comparator: '=', value: 'FINISHED' }]), [
-          'r3',
-        ]);
-        assert.deepEqual(await search([{ kind: 'attribute', key: 'end_time', comparator: '>=', value: 0 }]), ['r3']);
-        assert.deepEqual(await search([{ kind: 'attribute', key: 'run_name', comparator: 'LIKE', value: 'r_' }]), [
-          'r4',
-          'r1',
-          'r2',
-          'r3',
-        ]);
-        assert.deepEqual(
-          await search([
-            { kind: 'attribute', key: 'run_id', comparator: 'IN', value: [runs[1]!.info.runId, runs[2]!.info.runId] },
-          ]),
-          ['r2', 'r3'],
-        );
-        assert.deepEqual(
-          await search([{ kind: 'attribute', key: 'run_id', comparator: 'NOT IN', value: [runs[0]!.info.runId] }]),
-          ['r4', 'r2', 'r3'],
-        );
-        assert.deepEqual(await search([{ kind: 'dataset', key: 'name', comparator: '=', value: 'iris' }]), ['r1']);
-        assert.deepEqual(await search([{ kind: 'dataset', key: 'context', comparator: 'IN', value: ['training'] }]), [
-          'r1',
-        ]);
+        const [r1, r2, r3] = runs.map((r) => r.info.runId);
+        const cases: [RunFilterClause[], string[]][] = [
+          [[where('metric', 'loss', '<', 1)], ['r1']],
+          [[where('metric', 'loss', '!=', 2)], ['r1', 'r2']],
+          [[where('param', 'model', 'LIKE', 't%')], ['r2']],
+          [[where('param', 'model', 'ILIKE', 't%')], ['r1', 'r2']],
+          [[where('tag', 'group', '!=', 'y')], ['r1', 'r3']],
+          [[where('tag', 'group', '=', 'x'), where('attribute', 'start_time', '>', 1)], ['r1']],
+          [[where('attribute', 'status', '=', 'FINISHED')], ['r3']],
+          [[where('attribute', 'end_time', '>=', 0)], ['r3']],
+          [[where('attribute', 'run_name', 'LIKE', 'r_')], ['r4', 'r1', 'r2', 'r3']],
+          [[where('attribute', 'run_id', 'IN', [r2, r3])], ['r2', 'r3']],
+          [[where('attribute', 'run_id', 'NOT IN', [r1])], ['r4', 'r2', 'r3']],
+          [[where('dataset', 'name', '=', 'iris')], ['r1']],
+          [[where('dataset', 'context', 'IN', ['training'])], ['r1']],
+        ];
+        for (const [filter, expected] of cases)
+          assert.deepEqual(await search(filter), expected, JSON.stringify(filter));
 
         const byLoss = (ascending: boolean) => search([], [{ kind: 'metric', key: 'loss', ascending }]);
         assert.deepEqual(await byLoss(true), ['r1', 'r3', 'r2', 'r4'], 'numbers, then NaN, then missing');
         assert.deepEqual(await byLoss(false), ['r3', 'r1', 'r2', 'r4']);
-        assert.deepEqual(
-          await search([], [{ kind: 'param', key: 'model', ascending: true }]),
-          ['r3', 'r1', 'r2', 'r4'],
-          'code-point order',
-        );
-        assert.deepEqual(await search([], [{ kind: 'attribute', key: 'start_time', ascending: true }]), [
-          'r3',
-          'r2',
-          'r1',
-          'r4',
-        ]);
-        assert.deepEqual(await search([], [{ kind: 'attribute', key: 'end_time', ascending: false }]), [
-          'r3',
-          'r4',
-          'r1',
-          'r2',
-        ]);
+        const order = (kind: 'param' | 'attribute', key: string, ascending: boolean) =>
+          search([], [{ kind, key, ascending } as RunOrderClause]);
+        assert.deepEqual(await order('param', 'model', true), ['r3', 'r1', 'r2', 'r4'], 'code-point order');
+        assert.deepEqual(await order('attribute', 'start_time', true), ['r3', 'r2', 'r1', 'r4']);
+        assert.deepEqual(await order('attribute', 'end_time', false), ['r3', 'r4', 'r1', 'r2']);
 
         await t.deleteRun(runs[3]!.info.runId, 1);
-        const deleted = await t.searchRuns({
-          experimentIds: [e.experimentId],
-          viewType: 'DELETED_ONLY',
-          filter: [],
-          orderBy: [],
-          offset: 0,
-          limit: 10,
-        });
+        const deleted = await runSearch(t, { experimentIds: [e.experimentId], viewType: 'DELETED_ONLY' });
         assert.deepEqual(ids(deleted.items), ['r4']);
-        const paged = await t.searchRuns({
+        const paged = await runSearch(t, {
           experimentIds: [e.experimentId, '0', 'junk'],
           viewType: 'ALL',
-          filter: [],
-          orderBy: [],
           offset: 1,
           limit: 2,
         });
@@ -456,7 +416,7 @@ export function trackingRepositoryContract(name: string, open: () => Promise<Ope
         const data = paged.items[0];
         assert.deepEqual(
           [data?.metrics, data?.params, data?.tags],
-          [[metric('loss', 0.5)], [{ key: 'model', value: 'Tree' }], [{ key: 'group', value: 'x' }]],
+          [[metric('loss', 0.5)], kv('model=Tree'), kv('group=x')],
         );
       }));
 
@@ -474,17 +434,10 @@ export function trackingRepositoryContract(name: string, open: () => Promise<Ope
         assert.deepEqual(steps.get(a.info.runId), [1, 2, 3]);
         assert.deepEqual(steps.get(b.info.runId), [2]);
         const at = await t.getMetricsAtSteps([a.info.runId, b.info.runId], 'm', [2, 4]);
-        const [first, second] = [a.info.runId, b.info.runId].sort();
+        const expected = [`${a.info.runId}:2`, `${b.info.runId}:2`, `${b.info.runId}:4`].sort();
         assert.deepEqual(
-          at.map((m) => [m.runId, m.step]),
-          [first, second].flatMap((id) =>
-            id === a.info.runId
-              ? [[id, 2]]
-              : [
-                  [id, 2],
-                  [id, 4],
-                ],
-          ),
+          at.map((m) => `${m.runId}:${m.step}`),
+          expected,
         );
       }));
 
@@ -505,6 +458,19 @@ export function trackingRepositoryContract(name: string, open: () => Promise<Ope
         assert.deepEqual(got?.metrics, [metric('m', 999, 999, 1)]);
         assert.equal(got?.params.length, 20);
         assert.equal((await reopened.tracking.getMetricHistory(info.runId, 'm', 5000)).metrics.length, 1000);
+      }));
+
+    it('gives concurrent creators from two stores distinct experiments and runs', () =>
+      withStore(async (t, _store, opened) => {
+        const second = await opened.reopen();
+        const stores = [t, second.tracking];
+        const experiments = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => experiment(stores[i % 2]!, `parallel-${i}`)),
+        );
+        assert.equal(new Set(experiments.map((e) => e.experimentId)).size, 8);
+        const runs = await Promise.all(Array.from({ length: 16 }, (_, i) => run(stores[i % 2]!, '0')));
+        for (const r of runs) assert.equal((await t.getRun(r.info.runId))?.info.runId, r.info.runId);
+        assert.equal((await runSearch(t, { viewType: 'ALL' })).items.length, 16);
       }));
   });
 }

@@ -3,7 +3,7 @@ import type { HistoryCursor, Metric, MetricWithRunId, TrackingRepository } from 
 import { decodeHistoryToken, encodeHistoryToken } from './page-tokens.js';
 
 /** Rows read per query while streaming a history: bounds memory whatever the history's length. */
-export const HISTORY_CHUNK = 10_000;
+export const HISTORY_CHUNK = 5000;
 /** get-history-bulk-interval limits (MLflow's MAX_RUNS_GET_METRIC_HISTORY_BULK and MAX_RESULTS_PER_RUN). */
 export const BULK_MAX_RUNS = 100;
 export const BULK_MAX_RESULTS = 2500;

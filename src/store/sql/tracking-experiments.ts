@@ -8,6 +8,7 @@ import {
   experimentKey,
   experimentNotFound,
   lastWins,
+  nextKey,
   requireActiveExperiment,
   stagesOf,
   toExperimentRecord,
@@ -32,11 +33,7 @@ export async function createExperiment(ctx: SqlContext, input: NewExperiment): P
       .where('name', '=', input.name)
       .executeTakeFirst();
     if (taken) throw nameTaken(input.name, taken.lifecycle_stage);
-    const last = await trx
-      .selectFrom('experiments')
-      .select((eb) => eb.fn.max('experiment_id').as('id'))
-      .executeTakeFirst();
-    const id = Number(last?.id ?? 0) + 1;
+    const id = await nextKey(trx, ctx.kind, 'experiments');
     const row: Selectable<ExperimentsTable> = {
       experiment_id: id,
       name: input.name,

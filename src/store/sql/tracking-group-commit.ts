@@ -17,8 +17,11 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** Batches in one transaction at most; bounds its duration and its size. */
+/** At most this many batches, and about this many entries, per transaction: bounds how long one holds the lock. */
 const MAX_GROUP = 64;
+const MAX_GROUP_ENTRIES = 10_000;
+
+const entries = (batch: RunBatch) => batch.metrics.length + batch.params.length + batch.tags.length;
 
 /**
  * Group commit for log-batch: batches that arrive while a transaction is being written share the next one, so a
@@ -50,7 +53,7 @@ export class GroupCommit {
   async #drain(): Promise<void> {
     try {
       while (this.#queue.length > 0) {
-        const group = this.#queue.splice(0, MAX_GROUP);
+        const group = this.#takeGroup();
         let outcomes: unknown[];
         try {
           outcomes = await writeTransaction(this.ctx, (trx) => this.#writeGroup(trx, group));
@@ -70,6 +73,18 @@ export class GroupCommit {
         setImmediate(() => void this.#drain());
       }
     }
+  }
+
+  /** The next batches in arrival order, at least one, within the group bounds. */
+  #takeGroup(): Pending[] {
+    let count = 0;
+    let size = 0;
+    for (const pending of this.#queue) {
+      if (count > 0 && (count >= MAX_GROUP || size + entries(pending.batch) > MAX_GROUP_ENTRIES)) break;
+      count++;
+      size += entries(pending.batch);
+    }
+    return this.#queue.splice(0, count);
   }
 
   /**

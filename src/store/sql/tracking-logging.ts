@@ -64,7 +64,8 @@ async function logParams(db: Kysely<Database>, runKey: number, runId: string, pa
 }
 
 async function setTags(db: Kysely<Database>, runKey: number, tags: Tag[]): Promise<void> {
-  const latest = lastWins(tags);
+  // An empty run name is no name: MLflow leaves both the name and its tag as they are.
+  const latest = lastWins(tags).filter((t) => t.key !== RUN_NAME_TAG || t.value !== '');
   for (const slice of chunks(latest, 500)) {
     await db
       .insertInto('run_tags')

@@ -44,6 +44,8 @@ export function isLater(a: MetricRow, b: MetricRow): boolean {
 }
 
 export async function insertMetrics(db: Kysely<Database>, kind: SqlKind, rows: MetricRow[]): Promise<void> {
+  // PostgreSQL locks unique index entries as it inserts: one order for every writer keeps them from deadlocking.
+  if (kind === 'postgres') rows.sort(compareRows);
   for (const slice of chunks(rows, ROWS_PER_STATEMENT)) {
     await db.executeQuery(CompiledQuery.raw(insertSql(kind, slice.length), flatten(slice)));
   }
@@ -52,9 +54,13 @@ export async function insertMetrics(db: Kysely<Database>, kind: SqlKind, rows: M
     const seen = latest.get(row.key);
     if (!seen || isLater(row, seen)) latest.set(row.key, row);
   }
-  for (const slice of chunks([...latest.values()], ROWS_PER_STATEMENT)) {
+  for (const slice of chunks([...latest.values()].sort(compareRows), ROWS_PER_STATEMENT)) {
     await db.executeQuery(CompiledQuery.raw(upsertLatestSql(kind, slice.length), flatten(slice)));
   }
+}
+
+function compareRows(a: MetricRow, b: MetricRow): number {
+  return (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.step - b.step || a.timestamp - b.timestamp;
 }
 
 function flatten(rows: MetricRow[]): unknown[] {

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import { invalidArgument, notFound } from '../../core/errors.js';
 import type { ExperimentRecord, LifecycleStage, RunInfoRecord, RunStatus, Tag, ViewType } from '../tracking.js';
 import type { Database, SqlKind } from './tables.js';
@@ -62,6 +62,23 @@ export function lastWins(tags: readonly Tag[]): Tag[] {
   const byKey = new Map<string, string>();
   for (const tag of tags) byKey.set(tag.key, tag.value);
   return [...byKey].map(([key, value]) => ({ key, value }));
+}
+
+/**
+ * The next integer key of a table: from a sequence on PostgreSQL (concurrent creators never collide), max + 1 on
+ * SQLite (whose write lock the caller holds).
+ */
+export async function nextKey(db: Kysely<Database>, kind: SqlKind, table: 'experiments' | 'runs'): Promise<number> {
+  if (kind === 'postgres') {
+    const sequence = table === 'experiments' ? 'experiments_id_seq' : 'runs_key_seq';
+    const { rows } = await sql<{ key: number }>`select nextval(${sequence}) as key`.execute(db);
+    return Number(rows[0]?.key);
+  }
+  const column = table === 'experiments' ? 'experiment_id' : 'run_key';
+  const { rows } = await sql<{
+    key: number | null;
+  }>`select max(${sql.ref(column)}) as key from ${sql.table(table)}`.execute(db);
+  return Number(rows[0]?.key ?? 0) + 1;
 }
 
 /** Splits a list into slices of at most `size` (bounds the bound parameters of one statement). */

@@ -17,6 +17,7 @@ import {
   findActiveRun,
   findRun,
   lastWins,
+  nextKey,
   requireActiveExperiment,
   sortByKey,
   stagesOf,
@@ -26,19 +27,14 @@ import { readRuns } from './tracking-run-data.js';
 import { runFilterSql, runOrderSql } from './tracking-search.js';
 import { read, type SqlContext, writeTransaction } from './transactions.js';
 
-/** Runs: their info row, and the data (latest metrics, params, tags, inputs) loaded for many runs at once. */
+/** Runs: create, update, lifecycle, and search (the page of run keys; tracking-run-data.ts loads their data). */
 
 export async function createRun(ctx: SqlContext, input: NewRun): Promise<RunRecord> {
   return writeTransaction(ctx, async (trx) => {
     const experiment = await findExperiment(trx, input.experimentId);
     requireActiveExperiment(input.experimentId, experiment.lifecycle_stage);
-    // max + 1 under the write lock (SQLite) or the primary key's arbitration and a retry (PostgreSQL).
-    const last = await trx
-      .selectFrom('runs')
-      .select((eb) => eb.fn.max('run_key').as('key'))
-      .executeTakeFirst();
     const row: Selectable<RunsTable> = {
-      run_key: Number(last?.key ?? 0) + 1,
+      run_key: await nextKey(trx, ctx.kind, 'runs'),
       run_id: input.runId,
       experiment_id: experiment.experiment_id,
       name: input.runName,

@@ -28,7 +28,8 @@ export function metricRoutes(tracking: TrackingService): MlflowRoute[] {
             ...optional('pageToken', optionalString(fields, 'page_token')),
           },
         );
-        return reply.type('application/json').send(Readable.from(historyJson(stream)));
+        // One chunk buffered at a time: memory stays one read chunk deep whatever the history length.
+        return reply.type('application/json').send(Readable.from(historyJson(stream), { highWaterMark: 1 }));
       },
     },
     {

@@ -124,6 +124,13 @@ export const trackingMigration: Migration = {
       ])
       .execute();
 
+    // PostgreSQL hands out experiment ids and run keys from sequences, so concurrent creators never collide;
+    // SQLite takes max + 1 under its write lock.
+    if (!isSqlite) {
+      await sql`create sequence experiments_id_seq start 1`.execute(db);
+      await sql`create sequence runs_key_seq start 1`.execute(db);
+    }
+
     // MLflow clients expect the Default experiment "0"; its artifacts live under the store's root.
     const now = Date.now();
     await sql`insert into experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { traceLineage } from '../cli/models.js';
+import { backends, startTestServer } from '../api/test-support/server.js';
 import { DatasetsClient } from '../client/datasets-client.js';
 import { MlflowClient } from '../client/mlflow-client.js';
 import { httpTransport } from '../client/transport.js';
 import { bundledDataset, SEATTLE_WEATHER } from '../data/bundled.js';
 import { DatasetService } from '../data/datasets.js';
-import { backends, startTestServer } from './test-support/server.js';
+import { traceLineage } from './models.js';
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/mlflow-curl-flow.sh', import.meta.url));
 
