@@ -151,3 +151,50 @@ describe('osprey demo', () => {
     }
   });
 });
+
+describe('osprey experiments, runs and models', () => {
+  it('list and show what the demo tracked, embedded and through OSPREY_URL alike', async () => {
+    const home = { ...env, OSPREY_HOME: join(dir, 'tracked') };
+    assert.equal((await runCli(['demo', '--json'], home)).code, 0);
+    const server = startCli(['server', '--port', '0'], home);
+    const url = await new Promise<string>((resolve) => {
+      let out = '';
+      server.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+    });
+    try {
+      for (const mode of [home, { ...home, OSPREY_HOME: join(dir, 'elsewhere'), OSPREY_URL: url }]) {
+        const experiments = JSON.parse((await runCli(['experiments', 'ls', '--json'], mode)).stdout) as {
+          name: string;
+        }[];
+        assert.deepEqual(experiments.map((e) => e.name).sort(), ['Default', 'seattle-rain-baseline']);
+        const runs = await runCli(
+          ['runs', 'ls', '-e', 'seattle-rain-baseline', '--filter', 'metrics.best_accuracy > 0.5', '--json'],
+          mode,
+        );
+        assert.equal(runs.code, 0, runs.stderr);
+        const [run] = JSON.parse(runs.stdout) as { info: { run_id: string } }[];
+        assert.ok(run);
+        const show = await runCli(['runs', 'show', run.info.run_id], mode);
+        assert.match(show.stdout, /threshold = /);
+        const lineage = await runCli(['models', 'lineage', 'seattle-rain-rule@champion'], mode);
+        assert.equal(lineage.code, 0, lineage.stderr);
+        assert.match(lineage.stdout, /dataset\s+seattle-weather@1 sha256:[0-9a-f]{12} \[training\], 1461 rows/);
+        const models = JSON.parse((await runCli(['models', 'ls', '--json'], mode)).stdout) as { name: string }[];
+        assert.deepEqual(
+          models.map((m) => m.name),
+          ['seattle-rain-rule'],
+        );
+        const missing = await runCli(['models', 'show', 'nope@champion'], mode);
+        assert.notEqual(missing.code, 0);
+        assert.equal(missing.stderr.trim().split('\n').length, 1);
+      }
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.on('close', resolve));
+    }
+  });
+});
