@@ -75,3 +75,32 @@ describe('RunLogger', () => {
     await assert.rejects(logger.flush(), (e: unknown) => isOspreyError(e, 'NOT_FOUND'));
   });
 });
+
+describe('MlflowClient registry methods', () => {
+  it('manage models, versions, tags, stages and aliases', async () => {
+    await client.createRegisteredModel('m1', { description: 'first' });
+    await client.setRegisteredModelTag('m1', 'team', 'risk');
+    await client.renameRegisteredModel('m1', 'm2');
+    const updated = await client.updateRegisteredModel('m2', 'renamed');
+    assert.equal(updated.description, 'renamed');
+    const v1 = await client.createModelVersion('m2', 'mlflow-artifacts:/0/abc/artifacts/model');
+    const v2 = await client.createModelVersion('m2', 'mlflow-artifacts:/0/def/artifacts/model');
+    await client.setModelVersionTag('m2', v1.version, 'checked', 'yes');
+    await client.transitionModelVersionStage('m2', v2.version, 'Production');
+    assert.deepEqual(
+      (await client.getLatestVersions('m2', ['Production'])).map((v) => v.version),
+      [v2.version],
+    );
+    await client.setModelAlias('m2', 'champion', v1.version);
+    assert.equal((await client.getModelVersionByAlias('m2', 'champion')).version, v1.version);
+    assert.equal((await client.updateModelVersion('m2', v1.version, 'best')).description, 'best');
+    await client.deleteModelVersionTag('m2', v1.version, 'checked');
+    assert.deepEqual((await client.getModelVersion('m2', v1.version)).tags ?? [], []);
+    await client.deleteModelVersion('m2', v2.version);
+    await client.deleteRegisteredModelTag('m2', 'team');
+    const model = await client.getRegisteredModel('m2');
+    assert.deepEqual(model.tags ?? [], []);
+    await client.deleteRegisteredModel('m2');
+    await assert.rejects(client.getRegisteredModel('m2'), (e: unknown) => isOspreyError(e, 'NOT_FOUND'));
+  });
+});

@@ -182,6 +182,35 @@ export class MlflowClient {
     );
     return page(r.registered_models, r.next_page_token);
   }
+  async renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
+    return (
+      await this.post<{ registered_model: RegisteredModel }>('registered-models/rename', { name, new_name: newName })
+    ).registered_model;
+  }
+  async updateRegisteredModel(name: string, description: string): Promise<RegisteredModel> {
+    const r = await this.post<{ registered_model: RegisteredModel }>(
+      'registered-models/update',
+      { name, description },
+      'PATCH',
+    );
+    return r.registered_model;
+  }
+  async deleteRegisteredModel(name: string): Promise<void> {
+    await this.post('registered-models/delete', { name }, 'DELETE');
+  }
+  async setRegisteredModelTag(name: string, key: string, value: string): Promise<void> {
+    await this.post('registered-models/set-tag', { name, key, value });
+  }
+  async deleteRegisteredModelTag(name: string, key: string): Promise<void> {
+    await this.post('registered-models/delete-tag', { name, key }, 'DELETE');
+  }
+  async getLatestVersions(name: string, stages: string[] = []): Promise<ModelVersion[]> {
+    const r = await this.post<{ model_versions?: ModelVersion[] }>('registered-models/get-latest-versions', {
+      name,
+      stages,
+    });
+    return r.model_versions ?? [];
+  }
   async setModelAlias(name: string, alias: string, version: string): Promise<void> {
     await this.post('registered-models/alias', { name, alias, version });
   }
@@ -210,6 +239,23 @@ export class MlflowClient {
       searchQuery(options),
     );
     return page(r.model_versions, r.next_page_token);
+  }
+  async updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion> {
+    const r = await this.post<{ model_version: ModelVersion }>(
+      'model-versions/update',
+      { name, version, description },
+      'PATCH',
+    );
+    return r.model_version;
+  }
+  async deleteModelVersion(name: string, version: string): Promise<void> {
+    await this.post('model-versions/delete', { name, version }, 'DELETE');
+  }
+  async setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
+    await this.post('model-versions/set-tag', { name, version, key, value });
+  }
+  async deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
+    await this.post('model-versions/delete-tag', { name, version, key }, 'DELETE');
   }
   async transitionModelVersionStage(name: string, version: string, stage: ModelStage, archiveExisting = false) {
     const body = { name, version, stage, archive_existing_versions: archiveExisting };
