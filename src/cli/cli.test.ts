@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bundledDataset, SEATTLE_WEATHER } from '../data/bundled.js';
-import { runCli, startCli } from './test-support/run-cli.js';
+import { runCli, startCli, startServerProcess, stopProcess } from './test-support/run-cli.js';
 
 const source = bundledDataset(SEATTLE_WEATHER);
 let dir: string;
@@ -109,21 +109,10 @@ describe('osprey server', () => {
   });
 
   it('serves on 127.0.0.1, answers /health, and stops cleanly on SIGTERM', async () => {
-    const child = startCli(['server', '--port', '0'], env);
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        out += d.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match) resolve(match[1]!);
-      });
-      child.on('close', () => reject(new Error(`server exited: ${out}`)));
-    });
+    const { child, url } = await startServerProcess(env);
     const health = await fetch(`${url}/health`);
     assert.equal(await health.text(), 'OK');
-    child.kill('SIGTERM');
-    const code = await new Promise((resolve) => child.on('close', resolve));
-    assert.equal(code, 0);
+    assert.equal(await stopProcess(child), 0);
   });
 });
 
@@ -156,15 +145,7 @@ describe('osprey experiments, runs and models', () => {
   it('list and show what the demo tracked, embedded and through OSPREY_URL alike', async () => {
     const home = { ...env, OSPREY_HOME: join(dir, 'tracked') };
     assert.equal((await runCli(['demo', '--json'], home)).code, 0);
-    const server = startCli(['server', '--port', '0'], home);
-    const url = await new Promise<string>((resolve) => {
-      let out = '';
-      server.stdout?.on('data', (d: Buffer) => {
-        out += d.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match) resolve(match[1]!);
-      });
-    });
+    const { child: server, url } = await startServerProcess(home);
     try {
       for (const mode of [home, { ...home, OSPREY_HOME: join(dir, 'elsewhere'), OSPREY_URL: url }]) {
         const experiments = JSON.parse((await runCli(['experiments', 'ls', '--json'], mode)).stdout) as {
@@ -193,8 +174,7 @@ describe('osprey experiments, runs and models', () => {
         assert.equal(missing.stderr.trim().split('\n').length, 1);
       }
     } finally {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server.on('close', resolve));
+      await stopProcess(server);
     }
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MlflowClient } from '../client/mlflow-client.js';
 import { httpTransport } from '../client/transport.js';
-import { startCli } from './test-support/run-cli.js';
+import { startServerProcess, stopProcess } from './test-support/run-cli.js';
 
 let dir: string;
 before(async () => {
@@ -14,16 +14,7 @@ before(async () => {
 after(() => rm(dir, { recursive: true, force: true }));
 
 async function startServer(env: Record<string, string>) {
-  const child = startCli(['server', '--port', '0'], env);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.on('close', () => reject(new Error(`server exited: ${out}`)));
-  });
+  const { child, url } = await startServerProcess(env);
   return { child, client: new MlflowClient(httpTransport(url)) };
 }
 
@@ -54,10 +45,10 @@ describe('durability of acknowledged writes', () => {
       }
     });
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    first.child.kill('SIGKILL');
+    const killed = stopProcess(first.child, 'SIGKILL');
     stop = true;
     await Promise.all(writers);
-    await new Promise((resolve) => first.child.on('close', resolve));
+    await killed;
     assert.ok(acknowledged.length > 20, `only ${acknowledged.length} writes were acknowledged before the kill`);
 
     const second = await startServer(env);
@@ -74,8 +65,7 @@ describe('durability of acknowledged writes', () => {
         assert.ok(tags.has(`t${step}`), `tag t${step} lost`);
       }
     } finally {
-      second.child.kill('SIGTERM');
-      await new Promise((resolve) => second.child.on('close', resolve));
+      await stopProcess(second.child);
     }
   });
 });

@@ -32,3 +32,24 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** Starts `osprey server --port 0` and resolves with the process and its URL once it listens. */
+export function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = startCli(['server', '--port', '0'], env);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.on('close', () => reject(new Error(`server exited before listening: ${out}`)));
+  });
+}
+
+/** Ends a child process with `signal` and waits for it to exit; resolves with its exit code. */
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  child.kill(signal);
+  return closed;
+}
