@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { isOspreyError } from '../core/errors.js';
+import type { RunStarter } from '../pipelines/triggers/trigger-service.js';
 import type { RunLookup } from '../registry/sources.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import { registerAuth, type TokenResolver } from './auth.js';
@@ -14,6 +15,8 @@ export interface ApiDeps {
   tokens?: TokenResolver;
   /** Resolves a run's artifact URI, so model versions can be registered from `runs:/<run_id>/<path>` sources. */
   runs?: RunLookup;
+  /** Starts pipeline runs for triggers; without it, trigger events record that no runner is configured. */
+  startRun?: RunStarter;
   version: string;
   /** Largest JSON body accepted (artifact uploads stream and are not bounded by this). */
   bodyLimitBytes?: number;

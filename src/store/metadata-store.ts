@@ -9,9 +9,11 @@
  * - A method either completes or changes nothing (one transaction), also when the process dies midway.
  * - Safe under concurrent callers in several processes sharing one database.
  */
+import type { PipelineRunRepository } from './pipelines.js';
 import type { RegistryRepository } from './registry.js';
 import type { TokenRepository } from './tokens.js';
 import type { TrackingRepository } from './tracking.js';
+import type { TriggerRepository } from './triggers.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -22,6 +24,8 @@ export interface MetadataStore {
   readonly tracking: TrackingRepository;
   readonly registry: RegistryRepository;
   readonly tokens: TokenRepository;
+  readonly pipelines: PipelineRunRepository;
+  readonly triggers: TriggerRepository;
   /** The newest migration applied (migrations run when the store is opened). */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

@@ -5,6 +5,7 @@ import { registerArtifactRoutes } from './artifacts/index.js';
 import { registerDatasetRoutes } from './datasets/index.js';
 import { registerRegistryRoutes } from './registry/index.js';
 import { registerTrackingRoutes } from './tracking/index.js';
+import { registerTriggerRoutes } from './triggers/index.js';
 
 /** Every resource's routes; one folder per resource. */
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -13,4 +14,5 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   registerTokenRoutes(app, deps);
   registerDatasetRoutes(app, deps);
   registerRegistryRoutes(app, deps);
+  registerTriggerRoutes(app, deps);
 }

@@ -11,6 +11,8 @@ import { type ApiDeps, createApiServer } from '../server.js';
 /** A real API server on 127.0.0.1 (random port) over a real store: SQLite in a temp dir, or a fresh PostgreSQL schema. */
 export interface TestServer {
   url: string;
+  /** The test's private directory (SQLite file, artifacts). */
+  home: string;
   store: MetadataStore;
   artifacts: ArtifactStore;
   /** POSTs (or GETs with a query) JSON and returns status and parsed body. */
@@ -56,6 +58,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
     url,
+    home: dir,
     store,
     artifacts,
     async call(method, path, body) {

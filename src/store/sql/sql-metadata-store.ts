@@ -1,10 +1,13 @@
 import type { OspreyConfig } from '../../core/config.js';
 import type { DatasetRepository, MetadataStore } from '../metadata-store.js';
+import type { PipelineRunRepository } from '../pipelines.js';
 import type { RegistryRepository } from '../registry.js';
 import type { TokenRepository } from '../tokens.js';
 import type { TrackingRepository } from '../tracking.js';
+import type { TriggerRepository } from '../triggers.js';
 import { SqlDatasetRepository } from './dataset-repository.js';
 import { appliedSchemaVersion, migrate } from './migrator.js';
+import { SqlPipelineRunRepository } from './pipeline-repository.js';
 import { describePostgresUrl, openPostgresKysely } from './postgres-dialect.js';
 import { SqlRegistryRepository } from './registry-repository.js';
 import { openSqliteKysely } from './sqlite-dialect.js';
@@ -12,6 +15,7 @@ import type { SqlKind } from './tables.js';
 import { SqlTokenRepository } from './token-repository.js';
 import { SqlTrackingRepository } from './tracking-repository.js';
 import { read, type SqlContext } from './transactions.js';
+import { SqlTriggerRepository } from './trigger-repository.js';
 
 /** The MetadataStore over Kysely, on SQLite or PostgreSQL. Construct it with `openSqlStore`. */
 class SqlMetadataStore implements MetadataStore {
@@ -19,6 +23,8 @@ class SqlMetadataStore implements MetadataStore {
   readonly tracking: TrackingRepository;
   readonly registry: RegistryRepository;
   readonly tokens: TokenRepository;
+  readonly pipelines: PipelineRunRepository;
+  readonly triggers: TriggerRepository;
   #closed: Promise<void> | undefined;
 
   constructor(private readonly ctx: SqlContext) {
@@ -26,6 +32,8 @@ class SqlMetadataStore implements MetadataStore {
     this.tracking = new SqlTrackingRepository(ctx);
     this.registry = new SqlRegistryRepository(ctx);
     this.tokens = new SqlTokenRepository(ctx);
+    this.pipelines = new SqlPipelineRunRepository(ctx);
+    this.triggers = new SqlTriggerRepository(ctx);
   }
 
   get kind(): SqlKind {

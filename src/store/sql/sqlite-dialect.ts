@@ -24,7 +24,7 @@ export function openSqliteKysely(path: string): Kysely<Database> {
     });
   }
   try {
-    database.pragma('journal_mode = WAL');
+    withBusyRetry(() => database.pragma('journal_mode = WAL'));
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
   } catch (error) {
@@ -35,4 +35,22 @@ export function openSqliteKysely(path: string): Kysely<Database> {
     });
   }
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+/**
+ * Switching a fresh file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY there without calling the
+ * busy handler when another process opens the same file at that moment: retry for up to the busy timeout.
+ */
+function withBusyRetry<T>(fn: () => T): T {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return fn();
+    } catch (error) {
+      const busy = (error as { code?: string }).code?.startsWith('SQLITE_BUSY') ?? false;
+      if (!busy || Date.now() >= deadline) throw error;
+      Atomics.wait(sleeper, 0, 0, Math.min(50, 5 * attempt));
+    }
+  }
 }

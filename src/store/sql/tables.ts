@@ -1,6 +1,8 @@
+import type { PipelineTables } from './tables-pipelines.js';
 import type { RegistryTables } from './tables-registry.js';
 import type { TokenTables } from './tables-tokens.js';
 import type { TrackingTables } from './tables-tracking.js';
+import type { TriggerTables } from './tables-triggers.js';
 
 /**
  * Row types of the tables, as Kysely sees them. Times are epoch millis (bigint columns), JSON is text,
@@ -42,7 +44,7 @@ export interface DatasetVersionsTable {
   created_at: number;
 }
 
-export interface Database extends TrackingTables, RegistryTables, TokenTables {
+export interface Database extends TrackingTables, RegistryTables, TokenTables, PipelineTables, TriggerTables {
   schema_migrations: SchemaMigrationsTable;
   datasets: DatasetsTable;
   dataset_versions: DatasetVersionsTable;

@@ -2,6 +2,8 @@ import { datasetsMigration } from './0001_datasets.js';
 import { trackingMigration } from './0002_tracking.js';
 import { registryMigration } from './0003_registry.js';
 import { tokensMigration } from './0004_tokens.js';
+import { pipelinesMigration } from './0005_pipelines.js';
+import { triggersMigration } from './0006_triggers.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is a new file here and one more line below (0002_tracking, 0003_registry…). */
@@ -10,6 +12,8 @@ export const MIGRATIONS: readonly Migration[] = [
   trackingMigration,
   registryMigration,
   tokensMigration,
+  pipelinesMigration,
+  triggersMigration,
 ];
 
 export type { Migration } from './migration.js';

@@ -1,0 +1,38 @@
+// Pipelines over ./steps.ts for the executor's tests: a chain with a fan-out loop (crash and resume), a
+// retried step, a step that times out, and an exit handler that records how the run ended.
+import { collect, forEach, onExit, pipeline } from '../../src/pipelines/dsl/index.js';
+import { extend, flaky, stuck, work } from './steps.js';
+
+export const chain = pipeline(
+  { name: 'chain', params: { markers: 'string', sleepMs: { type: 'number', default: 200 } } },
+  ({ markers, sleepMs }) => {
+    const first = work({ markers, label: 'first', sleepMs, previous: '' }, { name: 'first' });
+    const fan = forEach(
+      ['a', 'b', 'c'],
+      (label) => {
+        const step = work({ markers, label, sleepMs, previous: first.outputs.text }, { name: 'fan-step' });
+        return { text: step.outputs.text };
+      },
+      { parallelism: 2, name: 'fan' },
+    );
+    const joined = extend({ markers, label: 'joined', source: first.outputs.out }, { name: 'joined' }).after(fan);
+    const last = work(
+      { markers, label: 'last', sleepMs, previous: joined.outputs.text },
+      { name: 'last', cache: false },
+    );
+    return { text: last.outputs.text, fan: collect(fan.outputs.text) };
+  },
+);
+
+export const retried = pipeline(
+  { name: 'retried', params: { markers: 'string', failures: 'number' } },
+  ({ markers, failures }) => {
+    const step = flaky({ markers, failures });
+    return { executions: step.outputs.executions };
+  },
+);
+
+export const timesOut = pipeline({ name: 'times-out', params: { markers: 'string' } }, ({ markers }) => {
+  stuck({ markers });
+  onExit((run) => work({ markers, label: 'exit', previous: run.status }, { name: 'on-exit' }));
+});

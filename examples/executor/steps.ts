@@ -1,0 +1,63 @@
+// Small steps for the executor's tests. Each appends a marker file to the directory `markers` every time it
+// executes, so a test can count executions across crashes, retries and cache hits.
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Artifact, component } from '../../src/pipelines/dsl/index.js';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function mark(markers: string, label: string): Promise<number> {
+  const before = (await readdir(markers)).filter((f) => f.startsWith(`${label}.`)).length;
+  await writeFile(join(markers, `${label}.${before + 1}.${process.pid}`), '');
+  return before + 1;
+}
+
+/** Writes `label` plus its input's text to an artifact, after `sleepMs`. */
+export const work = component(
+  {
+    name: 'work',
+    inputs: { markers: 'string', label: 'string', sleepMs: { type: 'number', default: 0 }, previous: 'string' },
+    outputs: { out: Artifact, text: 'string' },
+    cache: true,
+  },
+  async ({ markers, label, sleepMs, previous }, ctx) => {
+    await mark(markers, label);
+    await pause(sleepMs);
+    const text = `${previous}>${label}`;
+    await writeFile(ctx.outputs.out.path, text);
+    return { text };
+  },
+);
+
+/** Reads an artifact and appends to its text. */
+export const extend = component(
+  { name: 'extend', inputs: { markers: 'string', label: 'string', source: Artifact }, outputs: { text: 'string' } },
+  async ({ markers, label, source }) => {
+    await mark(markers, label);
+    return { text: `${await readFile(source.path, 'utf8')}+${label}` };
+  },
+);
+
+/** Fails its first `failures` executions, then succeeds. */
+export const flaky = component(
+  {
+    name: 'flaky',
+    inputs: { markers: 'string', failures: 'number' },
+    outputs: { executions: 'number' },
+    retry: { attempts: 4, backoffMs: 20, factor: 2 },
+  },
+  async ({ markers, failures }) => {
+    const executions = await mark(markers, 'flaky');
+    if (executions <= failures) throw new Error(`failing on purpose (execution ${executions})`);
+    return { executions };
+  },
+);
+
+/** Sleeps far longer than its timeout allows. */
+export const stuck = component(
+  { name: 'stuck', inputs: { markers: 'string' }, retry: { attempts: 2, backoffMs: 10 }, timeoutMs: 500 },
+  async ({ markers }) => {
+    await mark(markers, 'stuck');
+    await pause(60_000);
+  },
+);

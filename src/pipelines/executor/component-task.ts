@@ -1,0 +1,163 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorMessage } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import type { PipelineTaskRecord } from '../../store/pipelines.js';
+import { cacheKey } from '../spec/digest.js';
+import type { ComponentSpec, ComponentTaskSpec, JsonValue } from '../spec/types.js';
+import { isArtifactType, valueProblem } from '../spec/value-types.js';
+import { storeOutput } from './artifact-files.js';
+import { resolveBinding } from './bindings.js';
+import { launchStep, type StepExit } from './launch.js';
+import type { FrameState, RunContext, Scope } from './run-context.js';
+import type { StepResult } from './step-protocol.js';
+import { buildStepRequest, makeAttemptDirs, readCommandOutputs } from './step-request.js';
+import { artifactValue, cacheIdentity } from './values.js';
+
+type Outputs = Record<string, JsonValue>;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one component task to the end and returns its outputs, or undefined when it failed (then the frame is
+ * failed). A task already succeeded or cached in the store is not run again; a cache hit records the producing run.
+ */
+export async function runComponentTask(
+  ctx: RunContext,
+  task: ComponentTaskSpec,
+  scope: Scope,
+  frame: FrameState,
+): Promise<Outputs | undefined> {
+  const path = scope.prefix + task.name;
+  const record = await ctx.runs.ensureTask(ctx.runId, path, 'component');
+  if ((record.status === 'succeeded' || record.status === 'cached') && record.outputs) return record.outputs;
+  const component = ctx.spec.components[task.component]!;
+  let inputs: Outputs;
+  try {
+    inputs = {};
+    for (const [name, binding] of Object.entries(task.inputs))
+      inputs[name] = await resolveBinding(binding, scope, ctx.artifacts);
+  } catch (error) {
+    return failTask(ctx, record, frame, `cannot resolve its inputs: ${errorMessage(error)}`);
+  }
+  const key = cacheKey(component, Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, cacheIdentity(v)])));
+  if (task.cache) {
+    const hit = await ctx.runs.getCacheEntry(key);
+    if (hit) {
+      await ctx.runs.updateTask(record.id, {
+        status: 'cached',
+        outputs: hit.outputs,
+        cacheKey: key,
+        cachedFromRunId: hit.runId,
+      });
+      return hit.outputs;
+    }
+  }
+  let lastError = '';
+  for (let attempt = 1; attempt <= task.retry.attempts; attempt++) {
+    if (attempt > 1) {
+      const { backoffMs, factor, maxBackoffMs } = task.retry;
+      await sleep(Math.min(backoffMs * factor ** (attempt - 2), maxBackoffMs));
+    }
+    const outcome = await ctx.slots.use(() => runAttempt(ctx, task, component, record, inputs));
+    if ('outputs' in outcome) {
+      await ctx.runs.updateTask(record.id, {
+        status: 'succeeded',
+        outputs: outcome.outputs,
+        cacheKey: key,
+        error: null,
+      });
+      if (task.cache)
+        await ctx.runs.putCacheEntry({ cacheKey: key, outputs: outcome.outputs, runId: ctx.runId, taskPath: path });
+      return outcome.outputs;
+    }
+    lastError = outcome.error;
+  }
+  return failTask(ctx, record, frame, `failed after ${task.retry.attempts} attempt(s): ${lastError}`);
+}
+
+async function failTask(ctx: RunContext, record: PipelineTaskRecord, frame: FrameState, error: string) {
+  await ctx.runs.updateTask(record.id, { status: 'failed', error });
+  frame.fail(record.path);
+  return undefined;
+}
+
+/** One attempt in its own process; the attempt is recorded before the process starts and when it ends. */
+async function runAttempt(
+  ctx: RunContext,
+  task: ComponentTaskSpec,
+  component: ComponentSpec,
+  record: PipelineTaskRecord,
+  inputs: Outputs,
+): Promise<{ outputs: Outputs } | { error: string }> {
+  const dirs = await makeAttemptDirs(join(ctx.workRoot, ctx.runId, record.path.replaceAll('/', '.'), newId()));
+  const image = component.implementation.image ?? null;
+  const started = await ctx.runs.startAttempt(record.id, { logPath: dirs.log, image });
+  let exit: StepExit | undefined;
+  let error: string | null = null;
+  let outputs: Outputs | undefined;
+  try {
+    const request = await buildStepRequest({
+      artifacts: ctx.artifacts,
+      component,
+      inputs,
+      dirs,
+      baseDir: ctx.baseDir,
+      run: { id: ctx.runId, pipeline: ctx.spec.name },
+      task: { name: record.path, attempt: started.number },
+    });
+    await writeFile(dirs.request, JSON.stringify(request));
+    exit = await launchStep({
+      requestPath: dirs.request,
+      cwd: dirs.work,
+      logPath: dirs.log,
+      timeoutMs: task.timeoutMs,
+    });
+    error = exitProblem(exit, task.timeoutMs);
+    if (error === null) outputs = await collectOutputs(ctx, component, dirs);
+  } catch (e) {
+    error = errorMessage(e);
+  }
+  await ctx.runs.finishAttempt(started.id, {
+    status: error === null ? 'succeeded' : 'failed',
+    exitCode: exit?.exitCode ?? null,
+    signal: exit?.signal ?? null,
+    durationMs: exit?.durationMs ?? 0,
+    error,
+  });
+  return outputs && error === null ? { outputs } : { error: error ?? 'no outputs' };
+}
+
+function exitProblem(exit: StepExit, timeoutMs: number | null): string | null {
+  if (exit.timedOut) return `timed out after ${timeoutMs} ms and was killed`;
+  if (exit.signal) return `killed by ${exit.signal}`;
+  if (exit.exitCode !== 0) return `exited with code ${exit.exitCode ?? 'unknown'} (see its log)`;
+  return null;
+}
+
+/** Parameter outputs (returned or written), checked against their types; artifact outputs stored by content. */
+async function collectOutputs(
+  ctx: RunContext,
+  component: ComponentSpec,
+  dirs: Awaited<ReturnType<typeof makeAttemptDirs>>,
+): Promise<Outputs> {
+  let params: Outputs;
+  let metadata: StepResult['metadata'] = {};
+  if (component.implementation.kind === 'function') {
+    const result = JSON.parse(await readFile(dirs.result, 'utf8')) as StepResult;
+    params = result.outputs;
+    metadata = result.metadata;
+  } else params = await readCommandOutputs(component, dirs);
+  const outputs: Outputs = {};
+  for (const [name, o] of Object.entries(component.outputs)) {
+    if (isArtifactType(o.type)) {
+      const ref = await storeOutput(ctx.artifacts, join(dirs.outputs, name), o.type, metadata[name] ?? {});
+      outputs[name] = artifactValue(ref);
+      continue;
+    }
+    const value = params[name];
+    const problem = value === undefined ? 'was not returned' : valueProblem(o.type, value);
+    if (problem !== null) throw new Error(`output '${name}' ${problem}`);
+    outputs[name] = value!;
+  }
+  return outputs;
+}

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { LocalArtifactStore } from '../../artifacts/local/local-artifact-store.js';
+import { bundledDataset, SEATTLE_WEATHER } from '../../data/bundled.js';
+import type { MetadataStore } from '../../store/metadata-store.js';
+import { openSqlStore } from '../../store/sql/sql-metadata-store.js';
+import { compileFile } from '../compiler/compile.js';
+import { PipelineExecutor } from './executor.js';
+
+const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
+const stepsDir = join(examples, 'executor');
+const stepsPipelines = join(stepsDir, 'pipelines.ts');
+
+let home: string;
+let store: MetadataStore;
+let executor: PipelineExecutor;
+before(async () => {
+  home = await mkdtemp(join(tmpdir(), 'osprey-executor-'));
+  store = await openSqlStore({ kind: 'sqlite', path: join(home, 'osprey.db') });
+  const artifacts = await LocalArtifactStore.open(join(home, 'artifacts'));
+  executor = new PipelineExecutor({ store, artifacts, workRoot: join(home, 'work'), parallelism: 2 });
+});
+after(async () => {
+  await store.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+let markerDirs = 0;
+async function markerDir(): Promise<string> {
+  const dir = join(home, `markers-${++markerDirs}`);
+  await mkdir(dir);
+  return dir;
+}
+const executions = async (dir: string, label: string) =>
+  (await readdir(dir)).filter((f) => f.startsWith(`${label}.`)).length;
+
+async function tasksOf(runId: string) {
+  const tasks = await store.pipelines.listTasks(runId);
+  return Object.fromEntries(tasks.map((t) => [t.path, t]));
+}
+
+describe('pipeline executor', () => {
+  it('runs the training example end to end: each step in its own process, the gate picking a branch', async () => {
+    const spec = await compileFile(join(examples, 'train-pipeline.ts'));
+    const run = await executor.run(spec, { data: bundledDataset(SEATTLE_WEATHER), threshold: 0.5 }, examples);
+    const tasks = await tasksOf(run.id);
+    assert.equal(run.status, 'succeeded', JSON.stringify(tasks, null, 1));
+    const condition = Object.values(tasks).find((t) => t.kind === 'condition');
+    assert.equal(condition?.status, 'succeeded');
+    assert.deepEqual(
+      ['profile', 'prepare', 'train', 'promote', 'reject', 'notify'].map((p) => tasks[p]?.status),
+      ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'skipped', 'succeeded'],
+    );
+    const rows = tasks.prepare?.outputs?.rows;
+    assert.ok(typeof rows === 'number' && rows > 1000);
+    const attempts = await store.pipelines.listAttempts(tasks.train!.id);
+    assert.equal(attempts.length, 1);
+    assert.equal(attempts[0]?.exitCode, 0);
+    assert.match(await readFile(attempts[0]!.logPath, 'utf8'), /metric accuracy=/);
+    assert.equal(run.environment.node, process.version);
+  });
+
+  it('retries a failing step with backoff until it succeeds', async () => {
+    const markers = await markerDir();
+    const spec = await compileFile(stepsPipelines, { exportName: 'retried' });
+    const run = await executor.run(spec, { markers, failures: 2 }, stepsDir);
+    assert.equal(run.status, 'succeeded');
+    const task = (await tasksOf(run.id)).flaky!;
+    assert.deepEqual(task.outputs, { executions: 3 });
+    const attempts = await store.pipelines.listAttempts(task.id);
+    assert.deepEqual(
+      attempts.map((a) => [a.number, a.status, a.exitCode]),
+      [
+        [1, 'failed', 1],
+        [2, 'failed', 1],
+        [3, 'succeeded', 0],
+      ],
+    );
+    assert.match(await readFile(attempts[0]!.logPath, 'utf8'), /failing on purpose \(execution 1\)/);
+  });
+
+  it('kills a step that exceeds its timeout, fails the run naming it, and still runs the exit handler', async () => {
+    const markers = await markerDir();
+    const spec = await compileFile(stepsPipelines, { exportName: 'timesOut' });
+    const run = await executor.run(spec, { markers }, stepsDir);
+    assert.equal(run.status, 'failed');
+    assert.match(run.error ?? '', /stuck/);
+    const tasks = await tasksOf(run.id);
+    const attempts = await store.pipelines.listAttempts(tasks.stuck!.id);
+    assert.equal(attempts.length, 2);
+    for (const attempt of attempts) assert.match(attempt.error ?? '', /timed out after 500 ms/);
+    assert.ok((await executions(markers, 'stuck')) <= 2, 'a killed attempt never runs on');
+    assert.equal(tasks['on-exit']?.status, 'succeeded');
+    assert.equal(tasks['on-exit']?.outputs?.text, 'failed>exit');
+  });
+
+  it('serves a re-run from the cache, pointing at the producing run, without executing the steps', async () => {
+    const markers = await markerDir();
+    const spec = await compileFile(stepsPipelines, { exportName: 'chain' });
+    const first = await executor.run(spec, { markers, sleepMs: 0 }, stepsDir);
+    assert.equal(first.status, 'succeeded');
+    const second = await executor.run(spec, { markers, sleepMs: 0 }, stepsDir);
+    assert.equal(second.status, 'succeeded');
+    const tasks = await tasksOf(second.id);
+    assert.equal(tasks.first?.status, 'cached');
+    assert.equal(tasks.first?.cachedFromRunId, first.id);
+    assert.equal(tasks['fan[1]/fan-step']?.status, 'cached');
+    assert.equal(tasks.last?.status, 'succeeded', 'cache: false runs every time');
+    assert.equal(await executions(markers, 'first'), 1);
+    assert.equal(await executions(markers, 'b'), 1);
+    assert.equal(await executions(markers, 'last'), 2);
+    assert.equal(tasks.last?.outputs?.text, '>first+joined>last');
+    assert.deepEqual((await tasksOf(first.id)).fan?.outputs, { text: ['>first>a', '>first>b', '>first>c'] });
+  });
+});

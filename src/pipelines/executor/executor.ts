@@ -1,0 +1,102 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ArtifactStore } from '../../artifacts/artifact-store.js';
+import { invalidArgument, notFound } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import type { JsonObject, MetadataStore } from '../../store/metadata-store.js';
+import type { PipelineRunRecord } from '../../store/pipelines.js';
+import { specDigest } from '../spec/digest.js';
+import { resolveParams } from '../spec/params.js';
+import { parseSpec } from '../spec/schema.js';
+import type { JsonValue, PipelineSpec, ValueType } from '../spec/types.js';
+import { isArtifactType, listItemType } from '../spec/value-types.js';
+import { storeOutput } from './artifact-files.js';
+import { environmentFingerprint } from './environment.js';
+import { runDefinition } from './frame.js';
+import { Semaphore } from './semaphore.js';
+import { artifactValue } from './values.js';
+
+export interface ExecutorOptions {
+  store: MetadataStore;
+  artifacts: ArtifactStore;
+  /** Step directories (inputs, outputs, work dir, logs) are created under `<workRoot>/<runId>/`. */
+  workRoot: string;
+  /** Step processes running at once across the run (default 4). */
+  parallelism?: number;
+}
+
+/**
+ * The durable orchestrator. Every transition is written to the metadata store before it is acted on, so
+ * `resume(runId)` after the orchestrator died replays the graph: tasks recorded as succeeded or cached keep
+ * their outputs and never run again; a step that was running is retried (its attempt is marked failed).
+ */
+export class PipelineExecutor {
+  constructor(private readonly options: ExecutorOptions) {}
+
+  /** Records a new run (parameters checked and artifact references resolved first) and returns its id. */
+  async create(spec: PipelineSpec, given: Record<string, unknown>, baseDir: string): Promise<string> {
+    const verified = parseSpec(spec);
+    const params = resolveParams(verified, given);
+    for (const [name, param] of Object.entries(verified.params)) {
+      params[name] = await this.#resolveArtifactParam(name, param.type, params[name]!);
+    }
+    const id = newId();
+    await this.options.store.pipelines.createRun({
+      id,
+      pipelineName: verified.name,
+      specDigest: specDigest(verified),
+      spec: verified as unknown as JsonObject,
+      params: params as JsonObject,
+      baseDir: resolve(baseDir),
+      environment: await environmentFingerprint(),
+    });
+    return id;
+  }
+
+  /** Creates a run and executes it to the end. */
+  async run(spec: PipelineSpec, given: Record<string, unknown>, baseDir: string): Promise<PipelineRunRecord> {
+    return this.resume(await this.create(spec, given, baseDir));
+  }
+
+  /** Executes (or continues) a recorded run to the end; a finished successful run is returned as is. */
+  async resume(runId: string): Promise<PipelineRunRecord> {
+    const runs = this.options.store.pipelines;
+    const run = await runs.getRun(runId);
+    if (!run) throw notFound(`no pipeline run ${JSON.stringify(runId)}`);
+    if (run.status === 'succeeded') return run;
+    await runs.abandonRunningAttempts(runId, 'the orchestrator stopped during this attempt');
+    await runs.setRunStatus(runId, 'running');
+    const spec = parseSpec(run.spec);
+    const ctx = {
+      runId,
+      spec,
+      runs,
+      artifacts: this.options.artifacts,
+      workRoot: this.options.workRoot,
+      baseDir: run.baseDir,
+      slots: new Semaphore(this.options.parallelism ?? 4),
+    };
+    const { frame } = await runDefinition(ctx, spec, run.params as Record<string, JsonValue>, '');
+    if (!frame.failed) return runs.setRunStatus(runId, 'succeeded');
+    return runs.setRunStatus(runId, 'failed', `failed tasks: ${frame.failedTasks.join(', ')}`);
+  }
+
+  /** An artifact parameter's reference (a local path, or a dataset `name[@version]`) → an artifact value. */
+  async #resolveArtifactParam(name: string, type: ValueType, value: JsonValue): Promise<JsonValue> {
+    const item = listItemType(type);
+    if (item !== null && Array.isArray(value))
+      return Promise.all(value.map((v) => this.#resolveArtifactParam(name, item, v)));
+    if (!isArtifactType(type) || typeof value !== 'string') return value;
+    const path = resolve(value);
+    if (await stat(path).catch(() => undefined))
+      return artifactValue(await storeOutput(this.options.artifacts, path, type, { source: path }));
+    const [dataset, version] = value.split('@') as [string, string | undefined];
+    const datasets = this.options.store.datasets;
+    const found = version
+      ? await datasets.getVersion(dataset, Number(version))
+      : (await datasets.listVersions(dataset)).at(-1);
+    if (!found) throw invalidArgument(`${name}: ${JSON.stringify(value)} is neither a file nor a dataset version`);
+    const metadata = { dataset: dataset, version: found.version };
+    return artifactValue({ type, digest: found.digest, kind: found.kind, metadata });
+  }
+}

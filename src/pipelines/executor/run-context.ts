@@ -1,0 +1,66 @@
+import type { ArtifactStore } from '../../artifacts/artifact-store.js';
+import type { PipelineRunRepository } from '../../store/pipelines.js';
+import type { JsonValue, PipelineSpec } from '../spec/types.js';
+import type { Semaphore } from './semaphore.js';
+
+/** What every part of one run's execution shares. */
+export interface RunContext {
+  readonly runId: string;
+  readonly spec: PipelineSpec;
+  readonly runs: PipelineRunRepository;
+  readonly artifacts: ArtifactStore;
+  /** Step directories live under `<workRoot>/<runId>/`. */
+  readonly workRoot: string;
+  /** Component modules are resolved from here. */
+  readonly baseDir: string;
+  /** Limits the step processes running at once. */
+  readonly slots: Semaphore;
+}
+
+/** A definition's failure state: once a task fails, no new task starts in it. */
+export class FrameState {
+  failed = false;
+  readonly failedTasks: string[] = [];
+
+  fail(path: string): void {
+    this.failed = true;
+    this.failedTasks.push(path);
+  }
+}
+
+/** Outputs of the tasks visible from one place, and the loop items and parameters in force there. */
+export class Scope {
+  readonly #outputs = new Map<string, Record<string, JsonValue>>();
+  readonly #items = new Map<string, JsonValue>();
+
+  constructor(
+    readonly params: Record<string, JsonValue>,
+    /** Prefix of task paths in this scope: '' at the root, `grid[2]/`, `fast/`. */
+    readonly prefix: string,
+    readonly parent?: Scope,
+    /** In an exit handler: how the main tasks ended. */
+    readonly run?: { status: string; failedTasks: string[] },
+  ) {}
+
+  child(prefix = this.prefix): Scope {
+    return new Scope(this.params, prefix, this, this.run);
+  }
+
+  withItem(loop: string, item: JsonValue, prefix: string): Scope {
+    const scope = this.child(prefix);
+    scope.#items.set(loop, item);
+    return scope;
+  }
+
+  setOutputs(task: string, outputs: Record<string, JsonValue>): void {
+    this.#outputs.set(task, outputs);
+  }
+
+  outputsOf(task: string): Record<string, JsonValue> | undefined {
+    return this.#outputs.get(task) ?? this.parent?.outputsOf(task);
+  }
+
+  itemOf(loop: string): JsonValue | undefined {
+    return this.#items.has(loop) ? this.#items.get(loop) : this.parent?.itemOf(loop);
+  }
+}
