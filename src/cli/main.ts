@@ -4,6 +4,7 @@ import { registerDataCommands } from './data.js';
 import { registerDemoCommand } from './demo.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeOf } from './exit-codes.js';
 import { registerModelCommands } from './models.js';
+import { registerPipelineCommands } from './pipelines.js';
 import { registerTrackingCommands } from './runs.js';
 import { registerServerCommand } from './server.js';
 import { registerTokenCommands } from './tokens.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerServerCommand(program);
   registerTrackingCommands(program);
   registerModelCommands(program);
+  registerPipelineCommands(program);
   registerTokenCommands(program);
   registerDemoCommand(program);
   for (const command of program.commands) {
@@ -38,7 +40,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT_OK;
+    // A command that reports a failure without throwing (a pipeline run that failed) sets process.exitCode.
+    return typeof process.exitCode === 'number' && process.exitCode !== 0 ? process.exitCode : EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code)) return EXIT_OK;

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { bundledDataset, SEATTLE_WEATHER } from '../data/bundled.js';
+import { runCli } from './test-support/run-cli.js';
+
+const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
+let dir: string;
+let env: Record<string, string>;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'osprey-cli-pipelines-'));
+  env = { OSPREY_HOME: join(dir, 'home'), OSPREY_DB: '' };
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+interface RunJson {
+  run_id: string;
+  status: string;
+  tasks: { name: string; status: string; attempts: number; cached: boolean; outputs: unknown }[];
+}
+
+describe('osprey run and osprey pipelines', () => {
+  it('runs the example training pipeline on the bundled data, then serves the second run from the cache', async () => {
+    const args = [
+      'run',
+      join(examples, 'train-pipeline.ts'),
+      '--param',
+      `data=${bundledDataset(SEATTLE_WEATHER)}`,
+      '--json',
+    ];
+    const first = await runCli(args, env);
+    assert.equal(first.code, 0, first.stderr);
+    const run = JSON.parse(first.stdout) as RunJson;
+    assert.equal(run.status, 'succeeded');
+    const byName = new Map(run.tasks.map((t) => [t.name, t]));
+    assert.equal(byName.get('prepare')?.attempts, 1);
+    assert.ok(byName.get('train')?.outputs, 'train recorded its outputs');
+    assert.equal(byName.get('notify')?.status, 'succeeded', 'the exit handler ran');
+
+    const second = JSON.parse((await runCli(args, env)).stdout) as RunJson;
+    assert.equal(second.tasks.find((t) => t.name === 'prepare')?.cached, true);
+    assert.equal(second.tasks.find((t) => t.name === 'prepare')?.attempts, 0);
+
+    const ls = JSON.parse((await runCli(['pipelines', 'ls', '--json'], env)).stdout) as { run_id: string }[];
+    assert.deepEqual(
+      ls.map((r) => r.run_id),
+      [second.run_id, run.run_id],
+      'newest first',
+    );
+    const show = JSON.parse((await runCli(['pipelines', 'show', run.run_id, '--json'], env)).stdout) as RunJson;
+    assert.deepEqual(
+      show.tasks.map((t) => t.name),
+      run.tasks.map((t) => t.name),
+    );
+    const logs = await runCli(['pipelines', 'logs', run.run_id, 'prepare'], env);
+    assert.match(logs.stdout, /== prepare \(attempt 1, succeeded\) ==/);
+  });
+
+  it('exits 1 and names the failed step when a step keeps failing; refuses bad parameters before running', async () => {
+    const markers = join(dir, 'markers');
+    await mkdir(markers, { recursive: true });
+    const failing = await runCli(
+      [
+        'run',
+        join(examples, 'executor', 'pipelines.ts'),
+        '--export',
+        'retried',
+        '--param',
+        `markers=${markers}`,
+        '--param',
+        'failures=99',
+        '--json',
+      ],
+      env,
+    );
+    assert.equal(failing.code, 1);
+    const run = JSON.parse(failing.stdout) as RunJson & { error: string };
+    assert.equal(run.status, 'failed');
+    assert.match(run.error, /flaky/);
+    const bad = await runCli(['run', join(examples, 'train-pipeline.ts'), '--param', 'nonsense'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /name=value/);
+  });
+});

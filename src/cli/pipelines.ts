@@ -1,0 +1,168 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { invalidArgument } from '../core/errors.js';
+import { isoTime } from '../core/time.js';
+import type { PipelineRunRecord } from '../store/pipelines.js';
+import { type Context, withContext } from './context.js';
+import { printJson, printLines, table } from './output.js';
+
+/**
+ * Pipeline runs: `osprey run FILE` and `osprey pipelines ls|show|logs|resume`. (`osprey runs` is the tracking-runs
+ * group, MLflow's sense of "run"; pipeline runs live here until they are tracking runs too.)
+ */
+export function registerPipelineCommands(program: Command): void {
+  program
+    .command('run')
+    .description('compile a pipeline file and run it to the end on this machine (steps in their own processes)')
+    .argument('<file>', 'a pipeline file (its default export, or --export)')
+    .option('-p, --param <k=v...>', 'pipeline parameters (JSON values allowed: --param epochs=3)')
+    .option('--export <name>', 'the exported pipeline to run', 'default')
+    .option('--parallelism <n>', 'steps running at once', '4')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, opts: { param?: string[]; export: string; parallelism: string; json?: boolean }) =>
+      withContext(async (ctx) => {
+        const params = parseParams(opts.param ?? []);
+        const { compileFile } = await import('../pipelines/compiler/index.js');
+        const path = resolve(file);
+        const spec = await compileFile(path, { exportName: opts.export });
+        const executor = await executorFor(ctx, Number(opts.parallelism));
+        const runId = await executor.create(spec, params, dirname(path));
+        if (!opts.json) printLines(`pipeline ${spec.name}: run ${runId}`);
+        const run = await executor.resume(runId);
+        await report(ctx, run, Boolean(opts.json));
+        if (run.status !== 'succeeded') process.exitCode = 1;
+      }),
+    );
+
+  const pipelines = program.command('pipelines').description('pipeline runs recorded by the orchestrator');
+  pipelines
+    .command('ls')
+    .description('pipeline runs, newest first')
+    .option('-n, --max <n>', 'most runs to list', '50')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { max: string; json?: boolean }) =>
+      withContext(async (ctx) => {
+        const runs = await ctx.store.pipelines.listRuns({ limit: Number(opts.max) });
+        if (opts.json)
+          return printJson(
+            runs.map((r) => ({ run_id: r.id, pipeline: r.pipelineName, status: r.status, created_at: r.createdAt })),
+          );
+        printLines(
+          ...table(
+            ['RUN', 'PIPELINE', 'STATUS', 'CREATED'],
+            runs.map((r) => [r.id, r.pipelineName, r.status, isoTime(r.createdAt)]),
+          ),
+        );
+      }),
+    );
+  pipelines
+    .command('show')
+    .description('a pipeline run: each task with its status, attempts, cache use and outputs')
+    .argument('<run>', 'pipeline run id')
+    .option('--json', 'machine-readable output')
+    .action(async (runId: string, opts: { json?: boolean }) =>
+      withContext(async (ctx) => report(ctx, await requiredRun(ctx, runId), Boolean(opts.json))),
+    );
+  pipelines
+    .command('logs')
+    .description("a task's log (its last attempt), or every task's")
+    .argument('<run>', 'pipeline run id')
+    .argument('[task]', 'task path, e.g. train or grid[2]/train')
+    .action(async (runId: string, task: string | undefined) =>
+      withContext(async (ctx) => {
+        await requiredRun(ctx, runId);
+        for (const t of await ctx.store.pipelines.listTasks(runId)) {
+          if (task && t.path !== task) continue;
+          const last = (await ctx.store.pipelines.listAttempts(t.id)).at(-1);
+          if (!last) continue;
+          const text = await readFile(last.logPath, 'utf8').catch(() => '(no log)\n');
+          printLines(`== ${t.path} (attempt ${last.number}, ${last.status}) ==`, text.trimEnd());
+        }
+      }),
+    );
+  pipelines
+    .command('resume')
+    .description('continue a run whose orchestrator stopped: finished steps are kept, interrupted ones retried')
+    .argument('<run>', 'pipeline run id')
+    .option('--json', 'machine-readable output')
+    .action(async (runId: string, opts: { json?: boolean }) =>
+      withContext(async (ctx) => {
+        await requiredRun(ctx, runId);
+        const run = await (await executorFor(ctx, 4)).resume(runId);
+        await report(ctx, run, Boolean(opts.json));
+        if (run.status !== 'succeeded') process.exitCode = 1;
+      }),
+    );
+}
+
+async function executorFor(ctx: Context, parallelism: number) {
+  const { PipelineExecutor } = await import('../pipelines/executor/executor.js');
+  return new PipelineExecutor({
+    store: ctx.store,
+    artifacts: ctx.artifacts,
+    workRoot: join(ctx.config.home, 'work'),
+    parallelism,
+  });
+}
+
+async function requiredRun(ctx: Context, runId: string): Promise<PipelineRunRecord> {
+  const run = await ctx.store.pipelines.getRun(runId);
+  if (!run) throw invalidArgument(`no pipeline run ${JSON.stringify(runId)}: see osprey pipelines ls`);
+  return run;
+}
+
+async function report(ctx: Context, run: PipelineRunRecord, json: boolean): Promise<void> {
+  const tasks = await Promise.all(
+    (await ctx.store.pipelines.listTasks(run.id)).map(async (t) => ({
+      name: t.path,
+      status: t.status,
+      attempts: (await ctx.store.pipelines.listAttempts(t.id)).length,
+      cached: t.status === 'cached',
+      cached_from_run_id: t.cachedFromRunId,
+      outputs: t.outputs,
+      error: t.error,
+    })),
+  );
+  if (json)
+    return printJson({ run_id: run.id, pipeline: run.pipelineName, status: run.status, error: run.error, tasks });
+  printLines(
+    `run ${run.id} (${run.pipelineName}): ${run.status}${run.error ? ` — ${run.error}` : ''}`,
+    ...table(
+      ['TASK', 'STATUS', 'ATTEMPTS', 'OUTPUTS'],
+      tasks.map((t) => [
+        t.name,
+        t.cached ? `cached (from ${t.cached_from_run_id})` : t.status,
+        t.attempts,
+        summarize(t.outputs),
+      ]),
+    ),
+  );
+}
+
+function summarize(outputs: unknown): string {
+  if (!outputs || typeof outputs !== 'object') return '';
+  return Object.entries(outputs as Record<string, unknown>)
+    .map(([k, v]) => {
+      const artifact = (v as { $artifact?: { digest?: string } } | null)?.$artifact;
+      return `${k}=${artifact ? `sha256:${artifact.digest?.slice(0, 12)}` : JSON.stringify(v)}`;
+    })
+    .join(' ')
+    .slice(0, 100);
+}
+
+/** `k=v` pairs; values are JSON when they parse as JSON (numbers, booleans, objects), strings otherwise. */
+export function parseParams(pairs: string[]): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw invalidArgument(`--param ${JSON.stringify(pair)}: write it as name=value`);
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {}
+    params[pair.slice(0, eq)] = value;
+  }
+  return params;
+}
