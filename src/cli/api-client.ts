@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { MlflowClient } from '../client/mlflow-client.js';
 import { httpTransport, parseJson, queryString, type Transport } from '../client/transport.js';
 import { type Context, openContext } from './context.js';
+import { runStarter } from './run-starter.js';
 import { OSPREY_VERSION } from './version.js';
 
 /** A client and how to let it go. */
@@ -40,7 +41,12 @@ export async function openApiSession(
 /** The API over an open context, in-process; closing it leaves the context open. */
 export async function embeddedSession(ctx: Context): Promise<ApiSession> {
   const { createApiServer } = await import('../api/server.js');
-  const app = createApiServer({ store: ctx.store, artifacts: ctx.artifacts, version: OSPREY_VERSION });
+  const app = createApiServer({
+    store: ctx.store,
+    artifacts: ctx.artifacts,
+    version: OSPREY_VERSION,
+    startRun: runStarter(ctx, 'wait'),
+  });
   await app.ready();
   const transport = injectTransport(app);
   return {

@@ -8,6 +8,7 @@ import { registerPipelineCommands } from './pipelines.js';
 import { registerTrackingCommands } from './runs.js';
 import { registerServerCommand } from './server.js';
 import { registerTokenCommands } from './tokens.js';
+import { registerTriggerCommands } from './triggers.js';
 import { OSPREY_VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerTrackingCommands(program);
   registerModelCommands(program);
   registerPipelineCommands(program);
+  registerTriggerCommands(program);
   registerTokenCommands(program);
   registerDemoCommand(program);
   for (const command of program.commands) {

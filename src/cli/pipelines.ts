@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { invalidArgument } from '../core/errors.js';
 import { isoTime } from '../core/time.js';
 import type { PipelineRunRecord } from '../store/pipelines.js';
 import { type Context, withContext } from './context.js';
 import { printJson, printLines, table } from './output.js';
+import { executorFor } from './run-starter.js';
 
 /**
  * Pipeline runs: `osprey run FILE` and `osprey pipelines ls|show|logs|resume`. (`osprey runs` is the tracking-runs
@@ -94,16 +95,6 @@ export function registerPipelineCommands(program: Command): void {
         if (run.status !== 'succeeded') process.exitCode = 1;
       }),
     );
-}
-
-async function executorFor(ctx: Context, parallelism: number) {
-  const { PipelineExecutor } = await import('../pipelines/executor/executor.js');
-  return new PipelineExecutor({
-    store: ctx.store,
-    artifacts: ctx.artifacts,
-    workRoot: join(ctx.config.home, 'work'),
-    parallelism,
-  });
 }
 
 async function requiredRun(ctx: Context, runId: string): Promise<PipelineRunRecord> {

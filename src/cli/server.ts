@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { invalidArgument } from '../core/errors.js';
 import { openContext } from './context.js';
 import { printLines } from './output.js';
+import { resumeInterrupted, runStarter } from './run-starter.js';
 import { OSPREY_VERSION } from './version.js';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
@@ -14,41 +15,82 @@ export function registerServerCommand(program: Command): void {
     .option('--port <port>', 'port to listen on', '5000')
     .option('--auth', 'require bearer tokens (osprey tokens create) with roles reader / editor / admin')
     .option('--insecure-no-auth', 'allow binding beyond loopback without authentication')
-    .action(async (opts: { host: string; port: string; auth?: boolean; insecureNoAuth?: boolean }) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw invalidArgument(`--port ${opts.port} is not a port number`);
-      if (!LOOPBACK.test(opts.host) && !opts.auth && !opts.insecureNoAuth)
-        throw invalidArgument(
-          `binding to ${opts.host} exposes the API beyond this machine: add --auth (bearer tokens) or, knowingly, --insecure-no-auth`,
+    .option(
+      '--trigger-interval <seconds>',
+      'how often continuous-training triggers are evaluated (0: never)',
+      process.env.OSPREY_TRIGGER_INTERVAL ?? '30',
+    )
+    .action(
+      async (opts: {
+        host: string;
+        port: string;
+        auth?: boolean;
+        insecureNoAuth?: boolean;
+        triggerInterval: string;
+      }) => {
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw invalidArgument(`--port ${opts.port} is not a port number`);
+        if (!LOOPBACK.test(opts.host) && !opts.auth && !opts.insecureNoAuth)
+          throw invalidArgument(
+            `binding to ${opts.host} exposes the API beyond this machine: add --auth (bearer tokens) or, knowingly, --insecure-no-auth`,
+          );
+        const ctx = await openContext();
+        const [{ createApiServer }, { storeTokenResolver }, { triggerServiceOf }] = await Promise.all([
+          import('../api/server.js'),
+          import('../api/tokens/token-service.js'),
+          import('../api/routes/triggers/index.js'),
+        ]);
+        const deps = {
+          store: ctx.store,
+          artifacts: ctx.artifacts,
+          version: OSPREY_VERSION,
+          startRun: runStarter(ctx, 'background'),
+          ...(opts.auth ? { tokens: storeTokenResolver(ctx.store.tokens) } : {}),
+        };
+        const app = createApiServer(deps);
+        await app.listen({ host: opts.host, port });
+        const address = app.server.address();
+        const bound = typeof address === 'object' && address ? address.port : port;
+        printLines(
+          `osprey server ${OSPREY_VERSION} listening on http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${bound}`,
+          `  metadata: ${ctx.store.kind}, home ${ctx.config.home}; authentication ${opts.auth ? 'on' : 'off'}`,
+          `  MLflow clients: MLFLOW_TRACKING_URI=http://${opts.host}:${bound}`,
         );
-      const ctx = await openContext();
-      const [{ createApiServer }, { storeTokenResolver }] = await Promise.all([
-        import('../api/server.js'),
-        import('../api/tokens/token-service.js'),
-      ]);
-      const app = createApiServer({
-        store: ctx.store,
-        artifacts: ctx.artifacts,
-        version: OSPREY_VERSION,
-        ...(opts.auth ? { tokens: storeTokenResolver(ctx.store.tokens) } : {}),
-      });
-      await app.listen({ host: opts.host, port });
-      const address = app.server.address();
-      const bound = typeof address === 'object' && address ? address.port : port;
-      printLines(
-        `osprey server ${OSPREY_VERSION} listening on http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${bound}`,
-        `  metadata: ${ctx.store.kind}, home ${ctx.config.home}; authentication ${opts.auth ? 'on' : 'off'}`,
-        `  MLflow clients: MLFLOW_TRACKING_URI=http://${opts.host}:${bound}`,
-      );
-      if (opts.auth && (await ctx.store.tokens.list()).every((t) => t.role !== 'admin' || t.revokedAt !== null))
-        printLines('  no admin token exists yet: osprey tokens create --name admin --role admin');
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await app.close();
-      await ctx.close();
-    });
+        if (opts.auth && (await ctx.store.tokens.list()).every((t) => t.role !== 'admin' || t.revokedAt !== null))
+          printLines('  no admin token exists yet: osprey tokens create --name admin --role admin');
+        const resumed = await resumeInterrupted(ctx);
+        if (resumed.length > 0)
+          printLines(`  resuming ${resumed.length} interrupted pipeline run(s): ${resumed.join(', ')}`);
+        const stopTriggers = startTriggerLoop(triggerServiceOf(deps), Number(opts.triggerInterval) * 1000);
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        stopTriggers();
+        await app.close();
+        await ctx.close();
+      },
+    );
+}
+
+/** Evaluates triggers every `intervalMs` (never two evaluations at once); returns a function that stops it. */
+function startTriggerLoop(triggers: { tick(): Promise<unknown> }, intervalMs: number): () => void {
+  if (!(intervalMs > 0)) return () => {};
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await triggers.tick();
+    } catch (error) {
+      process.stderr.write(`osprey server: trigger evaluation failed: ${(error as Error).message}\n`);
+    } finally {
+      busy = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), intervalMs);
+  return () => clearInterval(timer);
 }

@@ -34,13 +34,15 @@ export class PipelineExecutor {
   constructor(private readonly options: ExecutorOptions) {}
 
   /** Records a new run (parameters checked and artifact references resolved first) and returns its id. */
-  async create(spec: PipelineSpec, given: Record<string, unknown>, baseDir: string): Promise<string> {
+  async create(spec: PipelineSpec, given: Record<string, unknown>, baseDir: string, runId?: string): Promise<string> {
+    // A caller-chosen id makes creation idempotent (a trigger event starts one run, however often it is retried).
+    if (runId && (await this.options.store.pipelines.getRun(runId))) return runId;
     const verified = parseSpec(spec);
     const params = resolveParams(verified, given);
     for (const [name, param] of Object.entries(verified.params)) {
       params[name] = await this.#resolveArtifactParam(name, param.type, params[name]!);
     }
-    const id = newId();
+    const id = runId ?? newId();
     await this.options.store.pipelines.createRun({
       id,
       pipelineName: verified.name,

@@ -1,4 +1,4 @@
-// Prints the spec digest of the pipeline file given as the only argument (see code-digest.ts).
+// Prints the spec digest of the pipeline file given as first argument, or with --spec the whole spec (code-digest.ts).
 import { compileFile } from '../compiler/index.js';
 import { specDigest } from '../spec/digest.js';
 
@@ -8,7 +8,8 @@ if (!file) {
   process.exit(2);
 }
 try {
-  console.log(specDigest(await compileFile(file)));
+  const spec = await compileFile(file);
+  console.log(process.argv.includes('--spec') ? JSON.stringify(spec) : specDigest(spec));
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);

@@ -1,0 +1,44 @@
+import { dirname, join } from 'node:path';
+import type { PipelineExecutor } from '../pipelines/executor/executor.js';
+import type { RunStarter } from '../pipelines/triggers/trigger-service.js';
+import { FINISHED_STATUSES } from '../store/pipelines.js';
+import type { Context } from './context.js';
+
+export async function executorFor(ctx: Context, parallelism = 4): Promise<PipelineExecutor> {
+  const { PipelineExecutor } = await import('../pipelines/executor/executor.js');
+  return new PipelineExecutor({
+    store: ctx.store,
+    artifacts: ctx.artifacts,
+    workRoot: join(ctx.config.home, 'work'),
+    parallelism,
+  });
+}
+
+/**
+ * How triggers start pipeline runs on this machine: compile the pipeline file fresh (its current code), record the
+ * run under the event's id (so a retried start is the same run), then execute it — in the background for the
+ * server (a restarted server resumes it), to the end for a one-shot CLI command.
+ */
+export function runStarter(ctx: Context, mode: 'background' | 'wait'): RunStarter {
+  return async (request) => {
+    const existing = await ctx.store.pipelines.getRun(request.runId);
+    if (existing && FINISHED_STATUSES.includes(existing.status)) return;
+    const { compilePipelineFresh } = await import('../pipelines/triggers/code-digest.js');
+    const executor = await executorFor(ctx);
+    const spec = existing ? undefined : await compilePipelineFresh(request.pipeline);
+    const runId = spec
+      ? await executor.create(spec, request.params, dirname(request.pipeline), request.runId)
+      : request.runId;
+    const finished = executor.resume(runId);
+    if (mode === 'wait') await finished;
+    else finished.catch(() => {}); // the outcome is recorded on the run
+  };
+}
+
+/** Continues every run whose orchestrator stopped while it was running (what `osprey server` does on start-up). */
+export async function resumeInterrupted(ctx: Context): Promise<string[]> {
+  const running = (await ctx.store.pipelines.listRuns({ limit: 1000 })).filter((r) => r.status === 'running');
+  const executor = await executorFor(ctx);
+  for (const run of running) executor.resume(run.id).catch(() => {});
+  return running.map((r) => r.id);
+}
