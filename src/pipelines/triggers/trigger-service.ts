@@ -130,15 +130,20 @@ export class TriggerService {
           store: this.store,
           codeDigest: this.deps.codeDigest,
         });
+        const created: TriggerEventRecord[] = [];
         for (const due of evaluation.events) {
           const recorded = await this.record(trigger, due);
-          if (recorded.created) fired.push(recorded.event);
+          if (recorded.created) created.push(recorded.event);
         }
         await this.store.triggers.saveState(trigger.id, evaluation.state);
-        const pending = (await this.store.triggers.events(trigger.id)).filter(
-          (e) => e.runId === null && e.error === null,
-        );
-        for (const event of pending.reverse()) await this.start(trigger, event);
+        for (const event of created) await this.start(trigger, event);
+        fired.push(...created);
+        // Events whose start was interrupted (the evaluator died between recording and starting), once safely old.
+        const stale = this.now() - RESTART_AFTER_MS;
+        const interrupted = (await this.store.triggers.events(trigger.id))
+          .filter((e) => e.runId === null && e.error === null && e.firedAt < stale)
+          .sort((a, b) => a.firedAt - b.firedAt);
+        for (const event of interrupted) await this.start(trigger, event);
       } catch (error) {
         // One broken trigger (a deleted pipeline file, a compile error) must not stop the others.
         await this.record(trigger, {

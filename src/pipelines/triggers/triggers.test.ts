@@ -163,6 +163,33 @@ describe('continuous-training triggers', () => {
     assert.deepEqual(started[0]?.params, { data: 'weather@3' });
   });
 
+  it('starts an event whose start was interrupted, once it is a minute old, under the same run id', async () => {
+    const pipeline = join(fx.dir, 'recover.ts');
+    await writePipeline(pipeline, 'recover');
+    let now = Date.parse('2026-11-25T12:00:00Z');
+    const started: RunRequest[] = [];
+    const triggers = service(started, () => now);
+    const t = await triggers.add({ name: 'recover', kind: 'api', pipeline });
+    // What an evaluator that died right after recording leaves behind: an event with neither run nor error.
+    const { event } = await fx.store.triggers.recordEvent({
+      id: 'e'.repeat(32),
+      triggerId: t.id,
+      dedupeKey: 'k',
+      reason: 'interrupted',
+      params: {},
+      firedAt: now,
+    });
+    await triggers.tick();
+    assert.equal(started.length, 0, 'too recent: its evaluator may still be starting it');
+    now += 61_000;
+    await triggers.tick();
+    assert.deepEqual(
+      started.map((r) => r.runId),
+      [event.id],
+    );
+    assert.equal((await triggers.history('recover'))[0]?.runId, event.id);
+  });
+
   it('records a failed start on the event, and a broken trigger does not stop the others', async () => {
     const pipeline = join(fx.dir, 'broken.ts');
     await writePipeline(pipeline, 'x');
