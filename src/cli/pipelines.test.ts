@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -57,6 +57,20 @@ describe('osprey run and osprey pipelines', () => {
     );
     const logs = await runCli(['pipelines', 'logs', run.run_id, 'prepare'], env);
     assert.match(logs.stdout, /== prepare \(attempt 1, succeeded\) ==/);
+  });
+
+  it('compiles to the pinned spec and to an Argo Workflow', async () => {
+    const file = join(examples, 'train-pipeline.ts');
+    const spec = await runCli(['compile', file], env);
+    assert.equal(spec.code, 0, spec.stderr);
+    const golden = fileURLToPath(new URL('../pipelines/compiler/fixtures/train-pipeline.spec.json', import.meta.url));
+    assert.equal(spec.stdout, await readFile(golden, 'utf8'));
+    const argo = await runCli(['compile', file, '--target', 'argo', '--image', 'registry.local/steps:1'], env);
+    assert.equal(argo.code, 0, argo.stderr);
+    assert.match(argo.stdout, /^apiVersion: argoproj\.io\/v1alpha1\nkind: Workflow\n/);
+    const noImage = await runCli(['compile', file, '--target', 'argo'], env);
+    assert.equal(noImage.code, 2);
+    assert.match(noImage.stderr, /declares no image/);
   });
 
   it('exits 1 and names the failed step when a step keeps failing; refuses bad parameters before running', async () => {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { invalidArgument } from '../core/errors.js';
@@ -34,6 +34,36 @@ export function registerPipelineCommands(program: Command): void {
         await report(ctx, run, Boolean(opts.json));
         if (run.status !== 'succeeded') process.exitCode = 1;
       }),
+    );
+
+  program
+    .command('compile')
+    .description('compile a pipeline file to its versioned spec (osprey.pipeline/v1) or an Argo Workflow manifest')
+    .argument('<file>', 'a pipeline file')
+    .option('--target <target>', 'spec or argo', 'spec')
+    .option('--export <name>', 'the exported pipeline', 'default')
+    .option('--image <image>', 'argo: the image of function components that declare none')
+    .option('--namespace <ns>', 'argo: the Kubernetes namespace')
+    .option('-o, --output <file>', 'write here instead of stdout')
+    .action(
+      async (
+        file: string,
+        opts: { target: string; export: string; image?: string; namespace?: string; output?: string },
+      ) => {
+        if (!['spec', 'argo'].includes(opts.target)) throw invalidArgument(`--target ${opts.target}: use spec or argo`);
+        const [{ compileFile, toArgoWorkflow, argoYaml }, { formatSpec }] = await Promise.all([
+          import('../pipelines/compiler/index.js'),
+          import('../pipelines/spec/digest.js'),
+        ]);
+        const spec = await compileFile(resolve(file), { exportName: opts.export });
+        const argo = {
+          ...(opts.image ? { image: opts.image } : {}),
+          ...(opts.namespace ? { namespace: opts.namespace } : {}),
+        };
+        const text = opts.target === 'argo' ? argoYaml(toArgoWorkflow(spec, argo)) : formatSpec(spec);
+        if (opts.output) await writeFile(opts.output, text);
+        else process.stdout.write(text);
+      },
     );
 
   const pipelines = program.command('pipelines').description('pipeline runs recorded by the orchestrator');
