@@ -35,6 +35,11 @@ export function registerServerCommand(program: Command): void {
           throw invalidArgument(
             `binding to ${opts.host} exposes the API beyond this machine: add --auth (bearer tokens) or, knowingly, --insecure-no-auth`,
           );
+        // Listen for the stop signals first: a SIGTERM during start-up must still shut down cleanly.
+        const stopped = new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
         const ctx = await openContext();
         const [{ createApiServer }, { storeTokenResolver }, { triggerServiceOf }] = await Promise.all([
           import('../api/server.js'),
@@ -63,11 +68,7 @@ export function registerServerCommand(program: Command): void {
         if (resumed.length > 0)
           printLines(`  resuming ${resumed.length} interrupted pipeline run(s): ${resumed.join(', ')}`);
         const stopTriggers = startTriggerLoop(triggerServiceOf(deps), Number(opts.triggerInterval) * 1000);
-        await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
+        await stopped;
         stopTriggers();
         await app.close();
         await ctx.close();
