@@ -1,8 +1,14 @@
 // Runs the benchmarks (all, or those named: `npm run bench -- hash`). Each prints its peer and the ratio.
 import { benchHash } from './hash.js';
+import { benchPipelines } from './pipelines.js';
 import { benchProfile } from './profile.js';
 import { benchTracking } from './tracking.js';
 
-const all: Record<string, () => Promise<void>> = { hash: benchHash, profile: benchProfile, tracking: benchTracking };
+const all: Record<string, () => Promise<void>> = {
+  hash: benchHash,
+  pipelines: benchPipelines,
+  profile: benchProfile,
+  tracking: benchTracking,
+};
 const chosen = process.argv.slice(2).filter((a) => a in all);
 for (const name of chosen.length > 0 ? chosen : Object.keys(all)) await all[name]!();

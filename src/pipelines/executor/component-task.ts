@@ -108,6 +108,7 @@ async function runAttempt(
     await writeFile(dirs.request, JSON.stringify(request));
     exit = await launchStep({
       requestPath: dirs.request,
+      module: request.kind === 'function' ? request.module : null,
       cwd: dirs.work,
       logPath: dirs.log,
       timeoutMs: task.timeoutMs,

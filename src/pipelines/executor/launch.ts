@@ -5,8 +5,29 @@ import { fileURLToPath } from 'node:url';
 const RUNNER = fileURLToPath(
   new URL(`./step-runner${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
-const TSX = import.meta.resolve('tsx');
 const KILL_GRACE_MS = 2000;
+const JS_MODULE = /\.[cm]?js$/;
+
+let tsxLoader: string | undefined;
+/** The tsx loader, resolved on first use: a compiled install running JavaScript steps never needs it. */
+function tsx(): string {
+  try {
+    tsxLoader ??= import.meta.resolve('tsx');
+  } catch {
+    throw new Error('this step needs TypeScript support in its process, but the tsx loader cannot be found');
+  }
+  return tsxLoader;
+}
+
+/**
+ * The node flags of a step process. Loading tsx costs most of a step process's start-up (its loader thread and
+ * hooks), so it is only loaded when the runner itself is TypeScript (running from source) or the function
+ * step's module is not plain JavaScript. A command step (`module` null) never needs it from a compiled runner.
+ */
+export function stepNodeArgs(module: string | null): string[] {
+  const typescript = RUNNER.endsWith('.ts') || (module !== null && !JS_MODULE.test(module));
+  return typescript ? ['--import', tsx(), RUNNER] : [RUNNER];
+}
 
 export interface StepExit {
   exitCode: number | null;
@@ -21,13 +42,16 @@ export interface StepExit {
  */
 export function launchStep(options: {
   requestPath: string;
+  /** The module a function step imports (TypeScript or JavaScript); null for a command step. */
+  module: string | null;
   cwd: string;
   logPath: string;
   timeoutMs: number | null;
 }): Promise<StepExit> {
+  const args = [...stepNodeArgs(options.module), options.requestPath];
   const started = performance.now();
   const log = openSync(options.logPath, 'a');
-  const child = spawn(process.execPath, ['--import', TSX, RUNNER, options.requestPath], {
+  const child = spawn(process.execPath, args, {
     cwd: options.cwd,
     detached: true,
     stdio: ['ignore', log, log],

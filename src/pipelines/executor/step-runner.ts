@@ -5,8 +5,6 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { componentDefinitionOf } from '../dsl/component.js';
-import { sourceDigest } from '../spec/digest.js';
 import type { JsonValue } from '../spec/types.js';
 import type { CommandStepRequest, FunctionStepRequest, StepRequest, StepResult } from './step-protocol.js';
 
@@ -16,6 +14,11 @@ setInterval(() => {
 }, 200).unref();
 
 async function runFunction(request: FunctionStepRequest): Promise<void> {
+  // Loaded here, not at the top: a command step's process does without the DSL.
+  const [{ componentDefinitionOf }, { sourceDigest }] = await Promise.all([
+    import('../dsl/component.js'),
+    import('../spec/digest.js'),
+  ]);
   const namespace = (await import(pathToFileURL(request.module).href)) as Record<string, unknown>;
   const definition = componentDefinitionOf(namespace[request.export]);
   if (definition?.kind !== 'function')
