@@ -1,50 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe } from 'node:test';
-import type { MetadataStore } from '../metadata-store.js';
 import { registryContract } from '../registry.contract.js';
-import { openSqlStore } from './sql-metadata-store.js';
-import { createTestSchema } from './test-support/postgres-schemas.js';
+import { storeBackends } from './test-support/fresh-stores.js';
 
-const postgresUrl = process.env.OSPREY_TEST_POSTGRES_URL;
-
-/** Runs the registry contract over stores opened by `openOne`; every handle is closed by cleanup. */
-function openedFrom(openOne: () => Promise<MetadataStore>, dispose: () => Promise<void>) {
-  return async () => {
-    const stores: MetadataStore[] = [];
-    const reopen = async () => {
-      const store = await openOne();
-      stores.push(store);
-      return store.registry;
-    };
-    const registry = await reopen();
-    return {
-      registry,
-      reopen,
-      cleanup: async () => {
-        for (const store of stores) await store.close();
-        await dispose();
-      },
-    };
-  };
-}
-
-registryContract('sqlite', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'osprey-registry-'));
-  const path = join(dir, 'osprey.db');
-  return openedFrom(
-    () => openSqlStore({ kind: 'sqlite', path }),
-    () => rm(dir, { recursive: true, force: true }),
-  )();
-});
-
-describe('registry on PostgreSQL', { skip: postgresUrl ? false : 'OSPREY_TEST_POSTGRES_URL is not set' }, () => {
-  registryContract('postgres', async () => {
-    const schema = await createTestSchema(postgresUrl ?? '');
-    return openedFrom(
-      () => openSqlStore({ kind: 'postgres', url: schema.url }),
-      () => schema.drop(),
-    )();
+for (const backend of storeBackends())
+  describe(`registry on ${backend.name}`, { skip: backend.skip }, () => {
+    registryContract(backend.name, async () => {
+      const db = await backend.fresh();
+      const reopen = async () => (await db.open()).registry;
+      return { registry: await reopen(), reopen, cleanup: () => db.cleanup() };
+    });
   });
-});
