@@ -117,7 +117,7 @@ describe('osprey server', () => {
 });
 
 describe('osprey demo', () => {
-  it('versions the bundled data, tracks a run and registers a champion with lineage, twice in a row', async () => {
+  it('versions the bundled data, tracks a run, registers a champion with lineage and runs the training pipeline, twice in a row', async () => {
     const demoEnv = { ...env, OSPREY_HOME: join(dir, 'demo') };
     for (const round of [1, 2]) {
       const r = await runCli(['demo', '--json'], demoEnv);
@@ -129,8 +129,16 @@ describe('osprey demo', () => {
           accuracy: number;
           lineage: { datasets: { ospreyVersion: string; rows: number }[] };
         };
+        pipelineRun: { status: string; tasks: { name: string; status: string }[] };
       };
       assert.equal(out.idempotent, true);
+      assert.equal(out.pipelineRun.status, 'succeeded');
+      const prepare = out.pipelineRun.tasks.find((t) => t.name === 'prepare');
+      assert.equal(
+        prepare?.status,
+        round === 1 ? 'succeeded' : 'cached',
+        'the second demo is served from the step cache',
+      );
       assert.equal(out.tracked.modelVersion, String(round));
       assert.ok(out.tracked.accuracy > 0.5 && out.tracked.accuracy < 1);
       assert.deepEqual(

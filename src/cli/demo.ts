@@ -6,6 +6,7 @@ import { bundledDataset, SEATTLE_WEATHER } from '../data/bundled.js';
 import { diffVersions } from '../data/diff.js';
 import { type Context, withContext } from './context.js';
 import { describeVersion } from './data.js';
+import { runDemoPipeline } from './demo-pipeline.js';
 import { trackBaseline } from './demo-tracking.js';
 import { printJson, printLines } from './output.js';
 
@@ -70,11 +71,21 @@ async function runDemo(ctx: Context, json: boolean): Promise<void> {
       `   rule: rain if precipitation > ${tracked.threshold} mm, else sun — accuracy ${tracked.accuracy.toFixed(3)} on the real labels`,
       `   registered seattle-rain-rule version ${tracked.modelVersion} as @champion; its lineage:`,
       `   model seattle-rain-rule/${tracked.modelVersion} → run ${tracked.runId} → dataset ${d?.ospreyVersion ?? '?'} (${d?.rows ?? '?'} rows) → commit ${tracked.lineage.code.gitCommit?.slice(0, 12) ?? 'none'}`,
+    );
+    const pipelineRun = await runDemoPipeline(ctx, first.version);
+    if (pipelineRun)
+      say(
+        '',
+        `5. the training pipeline examples/train-pipeline.ts on ${first.version.datasetName}@${first.version.version}, each step in its own process`,
+        `   run ${pipelineRun.runId}: ${pipelineRun.status}`,
+        `   ${pipelineRun.tasks.map((t) => `${t.name} ${t.status}`).join(' · ')}`,
+      );
+    say(
       '',
-      'Next: osprey data ls · osprey data diff seattle-weather-window@1 seattle-weather-window@2 · osprey runs ls ·',
+      'Next: osprey data ls · osprey data diff seattle-weather-window@1 seattle-weather-window@2 · osprey pipelines ls ·',
       '      osprey models lineage seattle-rain-rule@champion · osprey server (then MLFLOW_TRACKING_URI=http://127.0.0.1:5000)',
     );
-    if (json) printJson({ dataset: first.version, idempotent: !again.created, diff, tracked });
+    if (json) printJson({ dataset: first.version, idempotent: !again.created, diff, tracked, pipelineRun });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

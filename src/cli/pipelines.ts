@@ -6,7 +6,7 @@ import { isoTime } from '../core/time.js';
 import type { PipelineRunRecord } from '../store/pipelines.js';
 import { type Context, withContext } from './context.js';
 import { printJson, printLines, table } from './output.js';
-import { executorFor } from './run-starter.js';
+import { executorFor, loadTypeScriptFor } from './run-starter.js';
 
 /**
  * Pipeline runs: `osprey run FILE` and `osprey pipelines ls|show|logs|resume`. (`osprey runs` is the tracking-runs
@@ -26,6 +26,7 @@ export function registerPipelineCommands(program: Command): void {
         const params = parseParams(opts.param ?? []);
         const { compileFile } = await import('../pipelines/compiler/index.js');
         const path = resolve(file);
+        await loadTypeScriptFor(path);
         const spec = await compileFile(path, { exportName: opts.export });
         const executor = await executorFor(ctx, Number(opts.parallelism));
         const runId = await executor.create(spec, params, dirname(path));
@@ -55,6 +56,7 @@ export function registerPipelineCommands(program: Command): void {
           import('../pipelines/compiler/index.js'),
           import('../pipelines/spec/digest.js'),
         ]);
+        await loadTypeScriptFor(resolve(file));
         const spec = await compileFile(resolve(file), { exportName: opts.export });
         const argo = {
           ...(opts.image ? { image: opts.image } : {}),

@@ -42,3 +42,17 @@ export async function resumeInterrupted(ctx: Context): Promise<string[]> {
   for (const run of running) executor.resume(run.id).catch(() => {});
   return running.map((r) => r.id);
 }
+
+let typeScriptLoader: Promise<void> | undefined;
+
+/**
+ * Pipeline files are TypeScript. From source the CLI already runs under tsx; the built CLI (plain node) registers
+ * tsx's loader once, the first time it imports a `.ts`/`.mts` pipeline file.
+ */
+export function loadTypeScriptFor(file: string): Promise<void> {
+  if (!/\.(c|m)?ts$/.test(file) || import.meta.url.endsWith('.ts')) return Promise.resolve();
+  typeScriptLoader ??= import('tsx/esm/api').then((tsx) => {
+    tsx.register();
+  });
+  return typeScriptLoader;
+}
