@@ -66,7 +66,10 @@ export const train = component(
   },
 );
 
-/** Publishes an approved model: the release artifact carries the accuracy it was approved with. */
+/**
+ * Publishes an approved model: the release artifact carries the accuracy it was approved with, and it becomes a
+ * new version of the registered model `seattle-rain` with the alias `candidate` (after the step succeeds).
+ */
 export const promote = component(
   { name: 'promote', inputs: { model: Model, metrics: Metrics }, outputs: { release: Model } },
   async ({ model, metrics }, ctx) => {
@@ -75,6 +78,11 @@ export const promote = component(
     await copyFile(model.path, ctx.outputs.release.path);
     const { accuracy } = JSON.parse(await readFile(metrics.path, 'utf8')) as { accuracy: number };
     ctx.outputs.release.metadata.accuracy = accuracy;
+    ctx.registerModel('seattle-rain', ctx.outputs.release, {
+      alias: 'candidate',
+      description: 'logistic rain model from the train-weather pipeline',
+      tags: { accuracy: String(accuracy) },
+    });
   },
 );
 

@@ -159,7 +159,7 @@ describe('osprey experiments, runs and models', () => {
         const experiments = JSON.parse((await runCli(['experiments', 'ls', '--json'], mode)).stdout) as {
           name: string;
         }[];
-        assert.deepEqual(experiments.map((e) => e.name).sort(), ['Default', 'seattle-rain-baseline']);
+        assert.deepEqual(experiments.map((e) => e.name).sort(), ['Default', 'seattle-rain-baseline', 'train-weather']);
         const runs = await runCli(
           ['runs', 'ls', '-e', 'seattle-rain-baseline', '--filter', 'metrics.best_accuracy > 0.5', '--json'],
           mode,
@@ -175,7 +175,7 @@ describe('osprey experiments, runs and models', () => {
         const models = JSON.parse((await runCli(['models', 'ls', '--json'], mode)).stdout) as { name: string }[];
         assert.deepEqual(
           models.map((m) => m.name),
-          ['seattle-rain-rule'],
+          ['seattle-rain', 'seattle-rain-rule'],
         );
         const missing = await runCli(['models', 'show', 'nope@champion'], mode);
         assert.notEqual(missing.code, 0);

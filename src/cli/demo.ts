@@ -82,7 +82,7 @@ async function runDemo(ctx: Context, json: boolean): Promise<void> {
       );
     say(
       '',
-      'Next: osprey data ls · osprey data diff seattle-weather-window@1 seattle-weather-window@2 · osprey pipelines ls ·',
+      'Next: osprey data ls · osprey data diff seattle-weather-window@1 seattle-weather-window@2 · osprey runs ls ·',
       '      osprey models lineage seattle-rain-rule@champion · osprey server (then MLFLOW_TRACKING_URI=http://127.0.0.1:5000)',
     );
     if (json) printJson({ dataset: first.version, idempotent: !again.created, diff, tracked, pipelineRun });

@@ -20,9 +20,9 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerDataCommands(program);
   registerServerCommand(program);
-  registerTrackingCommands(program);
+  const runs = registerTrackingCommands(program);
   registerModelCommands(program);
-  registerPipelineCommands(program);
+  registerPipelineCommands(program, runs);
   registerTriggerCommands(program);
   registerTokenCommands(program);
   registerDemoCommand(program);

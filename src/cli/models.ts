@@ -4,6 +4,7 @@ import type { MlflowClient } from '../client/mlflow-client.js';
 import type { ModelVersion, RegisteredModel, Run } from '../client/types.js';
 import { invalidArgument } from '../core/errors.js';
 import { isoTime } from '../core/time.js';
+import { PIPELINE_TAGS } from '../pipelines/executor/tracking-tags.js';
 import { withApi } from './api-client.js';
 import { printJson, printLines, shortDigest, table } from './output.js';
 
@@ -117,33 +118,108 @@ export interface Lineage {
   }[];
   code: { gitCommit: string | null; source: string | null };
   params: Record<string, string>;
+  /** When a pipeline step registered the version: the pipeline run, its code version and every step. */
+  pipeline: PipelineLineage | null;
+}
+
+export interface PipelineLineage {
+  runId: string;
+  name: string;
+  /** The pipeline's code version: the digest of its compiled spec (every component's code digest inside). */
+  specDigest: string;
+  status: string;
+  params: Record<string, string>;
+  datasets: Lineage['datasets'];
+  /** The step that registered the version. */
+  registeredBy: string;
+  steps: {
+    task: string;
+    runId: string;
+    status: string;
+    componentDigest: string;
+    cachedFrom: string | null;
+    outputs: Record<string, string>;
+  }[];
 }
 
 export async function traceLineage(client: MlflowClient, datasets: DatasetsClient, ref: string): Promise<Lineage> {
   const modelVersion = await resolveVersion(client, ref);
   const run = modelVersion.run_id ? await client.getRun(modelVersion.run_id) : null;
   const tags = new Map((run?.data?.tags ?? []).map((t) => [t.key, t.value]));
-  const inputs = run?.inputs?.dataset_inputs ?? [];
+  const pipelineRunId = tags.get(PIPELINE_TAGS.runId);
   return {
     modelVersion,
     run,
-    datasets: await Promise.all(
-      inputs.map(async (input) => {
-        const digest = input.dataset.digest;
-        const found = /^[0-9a-f]{8,64}$/.test(digest) ? await datasets.find(digest) : undefined;
-        const context = input.tags?.find((t) => t.key === 'mlflow.data.context')?.value ?? null;
-        return {
-          name: input.dataset.name,
-          digest,
-          context,
-          ospreyVersion: found?.ref ?? null,
-          rows: found?.row_count ?? null,
-        };
-      }),
-    ),
+    datasets: run ? await linkedDatasets(datasets, run) : [],
     code: { gitCommit: tags.get('mlflow.source.git.commit') ?? null, source: tags.get('mlflow.source.name') ?? null },
     params: Object.fromEntries((run?.data?.params ?? []).map((p) => [p.key, p.value])),
+    pipeline: run && pipelineRunId ? await tracePipeline(client, datasets, pipelineRunId, run) : null,
   };
+}
+
+/** From a step's run to its pipeline run and all the steps of that run. */
+async function tracePipeline(
+  client: MlflowClient,
+  datasets: DatasetsClient,
+  pipelineRunId: string,
+  stepRun: Run,
+): Promise<PipelineLineage> {
+  const run = await client.getRun(pipelineRunId);
+  const tagsOf = (r: Run) => new Map((r.data?.tags ?? []).map((t) => [t.key, t.value]));
+  const tags = tagsOf(run);
+  const steps: Run[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await client.searchRuns([run.info.experiment_id], {
+      filter: `tags.\`${PIPELINE_TAGS.parent}\` = '${pipelineRunId}'`,
+      orderBy: ['attributes.start_time ASC'],
+      maxResults: 1000,
+      ...(pageToken ? { pageToken } : {}),
+    });
+    steps.push(...page.items);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return {
+    runId: pipelineRunId,
+    name: tags.get(PIPELINE_TAGS.name) ?? '',
+    specDigest: tags.get(PIPELINE_TAGS.specDigest) ?? '',
+    status: run.info.status ?? '',
+    params: Object.fromEntries((run.data?.params ?? []).map((p) => [p.key, p.value])),
+    datasets: await linkedDatasets(datasets, run),
+    registeredBy: tagsOf(stepRun).get(PIPELINE_TAGS.task) ?? stepRun.info.run_id,
+    steps: steps.map((step) => {
+      const t = tagsOf(step);
+      return {
+        task: t.get(PIPELINE_TAGS.task) ?? step.info.run_name ?? '',
+        runId: step.info.run_id,
+        status: step.info.status ?? '',
+        componentDigest: t.get(PIPELINE_TAGS.componentDigest) ?? '',
+        cachedFrom: t.get(PIPELINE_TAGS.cachedFrom) ?? null,
+        outputs: Object.fromEntries(
+          [...t]
+            .filter(([k]) => k.startsWith(PIPELINE_TAGS.outputPrefix))
+            .map(([k, v]) => [k.slice(PIPELINE_TAGS.outputPrefix.length), v]),
+        ),
+      };
+    }),
+  };
+}
+
+async function linkedDatasets(datasets: DatasetsClient, run: Run): Promise<Lineage['datasets']> {
+  return Promise.all(
+    (run.inputs?.dataset_inputs ?? []).map(async (input) => {
+      const digest = input.dataset.digest;
+      const found = /^[0-9a-f]{8,64}$/.test(digest) ? await datasets.find(digest) : undefined;
+      const context = input.tags?.find((t) => t.key === 'mlflow.data.context')?.value ?? null;
+      return {
+        name: input.dataset.name,
+        digest,
+        context,
+        ospreyVersion: found?.ref ?? null,
+        rows: found?.row_count ?? null,
+      };
+    }),
+  );
 }
 
 function describeLineage(l: Lineage): string[] {
@@ -163,14 +239,40 @@ function describeLineage(l: Lineage): string[] {
     }`,
     `code           ${l.code.gitCommit ? `git commit ${l.code.gitCommit}` : 'no git commit recorded'}${l.code.source ? ` (${l.code.source})` : ''}`,
   );
-  if (l.datasets.length === 0) lines.push('datasets       none recorded (log-inputs)');
-  for (const d of l.datasets)
-    lines.push(
+  lines.push(...datasetLines(l.datasets, l.pipeline ? '' : ' (log-inputs)'));
+  const p = l.pipeline;
+  if (!p) return lines;
+  lines.push(
+    `pipeline run   ${p.runId} (${p.name}), ${p.status}; registered by step ${p.registeredBy}`,
+    `  code         spec sha256:${shortDigest(p.specDigest)}`,
+    `  params       ${
+      Object.entries(p.params)
+        .map(([k, val]) => `${k}=${val}`)
+        .join(', ') || 'none'
+    }`,
+    ...datasetLines(p.datasets, '').map((line) => `  ${line}`),
+    ...p.steps.map(
+      (s) =>
+        `  step         ${s.task} ${s.status}${s.cachedFrom ? ` (cached from ${s.cachedFrom})` : ''}, component sha256:${shortDigest(s.componentDigest)}${
+          Object.keys(s.outputs).length
+            ? ` → ${Object.entries(s.outputs)
+                .map(([k, v]) => `${k}=${v.startsWith('sha256:') ? `sha256:${shortDigest(v.slice(7))}` : v}`)
+                .join(' ')}`
+            : ''
+        }`,
+    ),
+  );
+  return lines;
+}
+
+function datasetLines(datasets: Lineage['datasets'], hint: string): string[] {
+  if (datasets.length === 0) return [`datasets       none recorded${hint}`];
+  return datasets.map(
+    (d) =>
       `dataset        ${d.ospreyVersion ?? d.name} sha256:${shortDigest(d.digest)}${d.context ? ` [${d.context}]` : ''}${
         d.rows !== null ? `, ${d.rows} rows` : d.ospreyVersion ? '' : ' (not an Osprey dataset version)'
       }`,
-    );
-  return lines;
+  );
 }
 
 function versionRow(v: ModelVersion): string[] {

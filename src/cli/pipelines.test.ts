@@ -19,10 +19,18 @@ after(() => rm(dir, { recursive: true, force: true }));
 interface RunJson {
   run_id: string;
   status: string;
-  tasks: { name: string; status: string; attempts: number; cached: boolean; outputs: unknown }[];
+  params: { data: { $artifact: { digest: string } } };
+  tasks: {
+    name: string;
+    status: string;
+    attempts: number;
+    cached: boolean;
+    outputs: unknown;
+    tracking_run_id: string | null;
+  }[];
 }
 
-describe('osprey run and osprey pipelines', () => {
+describe('osprey run and osprey runs', () => {
   it('runs the example training pipeline on the bundled data, then serves the second run from the cache', async () => {
     const args = [
       'run',
@@ -41,22 +49,45 @@ describe('osprey run and osprey pipelines', () => {
     assert.equal(byName.get('notify')?.status, 'succeeded', 'the exit handler ran');
 
     const second = JSON.parse((await runCli(args, env)).stdout) as RunJson;
+    assert.equal(second.status, 'succeeded');
     assert.equal(second.tasks.find((t) => t.name === 'prepare')?.cached, true);
     assert.equal(second.tasks.find((t) => t.name === 'prepare')?.attempts, 0);
 
-    const ls = JSON.parse((await runCli(['pipelines', 'ls', '--json'], env)).stdout) as { run_id: string }[];
+    const ls = JSON.parse((await runCli(['runs', 'ls', '--json'], env)).stdout) as { run_id: string }[];
     assert.deepEqual(
       ls.map((r) => r.run_id),
       [second.run_id, run.run_id],
       'newest first',
     );
-    const show = JSON.parse((await runCli(['pipelines', 'show', run.run_id, '--json'], env)).stdout) as RunJson;
+    const show = JSON.parse((await runCli(['runs', 'show', run.run_id, '--json'], env)).stdout) as RunJson;
     assert.deepEqual(
       show.tasks.map((t) => t.name),
       run.tasks.map((t) => t.name),
     );
-    const logs = await runCli(['pipelines', 'logs', run.run_id, 'prepare'], env);
+    const logs = await runCli(['runs', 'logs', run.run_id, 'prepare'], env);
     assert.match(logs.stdout, /== prepare \(attempt 1, succeeded\) ==/);
+
+    // Each run's promote step registered a version and moved @candidate to it; lineage walks from the version to
+    // the run (here the second, served mostly from the cache), its steps and data.
+    const lineage = JSON.parse((await runCli(['models', 'lineage', 'seattle-rain@candidate', '--json'], env)).stdout);
+    assert.equal(lineage.modelVersion.version, '2');
+    assert.equal(lineage.run.info.run_id, second.tasks.find((t) => t.name === 'promote')?.tracking_run_id);
+    assert.equal(lineage.pipeline.runId, second.run_id);
+    assert.equal(lineage.pipeline.registeredBy, 'promote');
+    assert.match(lineage.pipeline.specDigest, /^[0-9a-f]{64}$/);
+    assert.deepEqual(
+      lineage.pipeline.steps.map((s: { task: string }) => s.task),
+      ['profile', 'prepare', 'train', 'promote', 'notify'],
+    );
+    const train = lineage.pipeline.steps.find((s: { task: string }) => s.task === 'train');
+    assert.match(train.outputs.model, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(train.cachedFrom, byName.get('train')?.tracking_run_id, 'a cache hit points at the producing step');
+    assert.equal(lineage.pipeline.datasets[0].digest, run.params.data.$artifact.digest);
+    const text = await runCli(['models', 'lineage', 'seattle-rain@candidate'], env);
+    assert.match(text.stdout, /pipeline run\s+\S+ \(train-weather\), FINISHED; registered by step promote/);
+    const all = JSON.parse((await runCli(['runs', 'ls', '--steps', '--json'], env)).stdout) as { kind: string }[];
+    assert.equal(all.filter((r) => r.kind === 'pipeline').length, 2);
+    assert.equal(all.filter((r) => r.kind === 'step').length, 10);
   });
 
   it('compiles to the pinned spec and to an Argo Workflow', async () => {

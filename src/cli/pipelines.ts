@@ -9,10 +9,10 @@ import { printJson, printLines, table } from './output.js';
 import { executorFor, loadTypeScriptFor } from './run-starter.js';
 
 /**
- * Pipeline runs: `osprey run FILE` and `osprey pipelines ls|show|logs|resume`. (`osprey runs` is the tracking-runs
- * group, MLflow's sense of "run"; pipeline runs live here until they are tracking runs too.)
+ * Pipelines: `osprey run FILE`, `osprey compile FILE`, and the verbs only pipeline runs have under `osprey runs`:
+ * `logs`, `resume`, `retry`, `cancel` (`runs ls|show` list and show every run: a pipeline run is a tracking run).
  */
-export function registerPipelineCommands(program: Command): void {
+export function registerPipelineCommands(program: Command, runs: Command): void {
   program
     .command('run')
     .description('compile a pipeline file and run it to the end on this machine (steps in their own processes)')
@@ -68,38 +68,9 @@ export function registerPipelineCommands(program: Command): void {
       },
     );
 
-  const pipelines = program.command('pipelines').description('pipeline runs recorded by the orchestrator');
-  pipelines
-    .command('ls')
-    .description('pipeline runs, newest first')
-    .option('-n, --max <n>', 'most runs to list', '50')
-    .option('--json', 'machine-readable output')
-    .action(async (opts: { max: string; json?: boolean }) =>
-      withContext(async (ctx) => {
-        const runs = await ctx.store.pipelines.listRuns({ limit: Number(opts.max) });
-        if (opts.json)
-          return printJson(
-            runs.map((r) => ({ run_id: r.id, pipeline: r.pipelineName, status: r.status, created_at: r.createdAt })),
-          );
-        printLines(
-          ...table(
-            ['RUN', 'PIPELINE', 'STATUS', 'CREATED'],
-            runs.map((r) => [r.id, r.pipelineName, r.status, isoTime(r.createdAt)]),
-          ),
-        );
-      }),
-    );
-  pipelines
-    .command('show')
-    .description('a pipeline run: each task with its status, attempts, cache use and outputs')
-    .argument('<run>', 'pipeline run id')
-    .option('--json', 'machine-readable output')
-    .action(async (runId: string, opts: { json?: boolean }) =>
-      withContext(async (ctx) => report(ctx, await requiredRun(ctx, runId), Boolean(opts.json))),
-    );
-  pipelines
+  runs
     .command('logs')
-    .description("a task's log (its last attempt), or every task's")
+    .description("a pipeline run's task log (its last attempt), or every task's")
     .argument('<run>', 'pipeline run id')
     .argument('[task]', 'task path, e.g. train or grid[2]/train')
     .action(async (runId: string, task: string | undefined) =>
@@ -114,24 +85,47 @@ export function registerPipelineCommands(program: Command): void {
         }
       }),
     );
-  pipelines
-    .command('resume')
-    .description('continue a run whose orchestrator stopped: finished steps are kept, interrupted ones retried')
+  const again = (verb: 'resume' | 'retry', description: string) =>
+    runs
+      .command(verb)
+      .description(description)
+      .argument('<run>', 'pipeline run id')
+      .option('--parallelism <n>', 'steps running at once', '4')
+      .option('--json', 'machine-readable output')
+      .action(async (runId: string, opts: { parallelism: string; json?: boolean }) =>
+        withContext(async (ctx) => {
+          await requiredRun(ctx, runId);
+          const run = await (await executorFor(ctx, Number(opts.parallelism)))[verb](runId);
+          await report(ctx, run, Boolean(opts.json));
+          if (run.status !== 'succeeded') process.exitCode = 1;
+        }),
+      );
+  again('resume', 'continue a run whose orchestrator stopped: finished steps are kept, interrupted ones retried');
+  again('retry', 'run a failed or cancelled run again from its failed steps, reusing completed outputs');
+  runs
+    .command('cancel')
+    .description('cancel a pending or running pipeline run: its orchestrator kills the running steps')
     .argument('<run>', 'pipeline run id')
     .option('--json', 'machine-readable output')
     .action(async (runId: string, opts: { json?: boolean }) =>
       withContext(async (ctx) => {
         await requiredRun(ctx, runId);
-        const run = await (await executorFor(ctx, 4)).resume(runId);
+        const run = await (await executorFor(ctx)).cancel(runId);
         await report(ctx, run, Boolean(opts.json));
-        if (run.status !== 'succeeded') process.exitCode = 1;
       }),
     );
 }
 
+/** Prints the pipeline run `runId` when there is one (and says whether there was). */
+export async function showPipelineRun(ctx: Context, runId: string, json: boolean): Promise<boolean> {
+  const run = await ctx.store.pipelines.getRun(runId);
+  if (run) await report(ctx, run, json);
+  return run !== undefined;
+}
+
 async function requiredRun(ctx: Context, runId: string): Promise<PipelineRunRecord> {
   const run = await ctx.store.pipelines.getRun(runId);
-  if (!run) throw invalidArgument(`no pipeline run ${JSON.stringify(runId)}: see osprey pipelines ls`);
+  if (!run) throw invalidArgument(`no pipeline run ${JSON.stringify(runId)}: see osprey runs ls`);
   return run;
 }
 
@@ -143,12 +137,24 @@ async function report(ctx: Context, run: PipelineRunRecord, json: boolean): Prom
       attempts: (await ctx.store.pipelines.listAttempts(t.id)).length,
       cached: t.status === 'cached',
       cached_from_run_id: t.cachedFromRunId,
+      tracking_run_id: t.kind === 'component' && t.status !== 'skipped' ? t.id : null,
       outputs: t.outputs,
       error: t.error,
     })),
   );
   if (json)
-    return printJson({ run_id: run.id, pipeline: run.pipelineName, status: run.status, error: run.error, tasks });
+    return printJson({
+      run_id: run.id,
+      kind: 'pipeline',
+      pipeline: run.pipelineName,
+      status: run.status,
+      error: run.error,
+      spec_digest: run.specDigest,
+      params: run.params,
+      created_at: run.createdAt,
+      ended_at: run.endedAt,
+      tasks,
+    });
   printLines(
     `run ${run.id} (${run.pipelineName}): ${run.status}${run.error ? ` — ${run.error}` : ''}`,
     ...table(

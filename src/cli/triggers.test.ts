@@ -38,7 +38,7 @@ describe('osprey triggers with osprey server', () => {
       let runs: { run_id: string; status: string }[] = [];
       for (let i = 0; i < 120 && !runs.some((r) => r.status === 'succeeded'); i++) {
         await sleep(500);
-        runs = JSON.parse((await runCli(['pipelines', 'ls', '--json'], env)).stdout) as typeof runs;
+        runs = JSON.parse((await runCli(['runs', 'ls', '--json'], env)).stdout) as typeof runs;
       }
       assert.equal(runs.length, 1, JSON.stringify(runs));
       assert.equal(runs[0]?.status, 'succeeded');
@@ -53,7 +53,7 @@ describe('osprey triggers with osprey server', () => {
     } finally {
       await stopProcess(child);
     }
-    const runs = JSON.parse((await runCli(['pipelines', 'ls', '--json'], env)).stdout) as unknown[];
+    const runs = JSON.parse((await runCli(['runs', 'ls', '--json'], env)).stdout) as unknown[];
     assert.equal(runs.length, 1, 'no second run for the same version');
   });
 
@@ -65,7 +65,7 @@ describe('osprey triggers with osprey server', () => {
     assert.equal(first.error, null);
     const second = JSON.parse((await runCli(fire, env)).stdout) as { run_id: string };
     assert.equal(second.run_id, first.run_id);
-    const show = JSON.parse((await runCli(['pipelines', 'show', first.run_id, '--json'], env)).stdout) as {
+    const show = JSON.parse((await runCli(['runs', 'show', first.run_id, '--json'], env)).stdout) as {
       status: string;
     };
     assert.equal(show.status, 'succeeded');

@@ -42,6 +42,8 @@ export interface SearchOptions {
 }
 
 export interface NewRunRequest {
+  /** The id to give the run (Osprey's orchestrator reuses its pipeline run and task ids); default: a new one. */
+  runId?: string;
   experimentId?: string;
   userId?: string;
   runName?: string;
@@ -135,7 +137,8 @@ export class TrackingService {
     const runName = request.runName || nameTag || randomRunName();
     check.validateRunName(runName);
     const experiment = await this.getExperiment(request.experimentId || DEFAULT_EXPERIMENT_ID);
-    const runId = newId();
+    if (request.runId !== undefined) check.validateRunId(request.runId);
+    const runId = request.runId ?? newId();
     return this.repository.createRun({
       runId,
       experimentId: experiment.experimentId,

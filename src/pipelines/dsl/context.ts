@@ -41,6 +41,18 @@ export interface ComponentContext<O extends OutputDecls = OutputDecls> {
   readonly signal: AbortSignal;
   /** Records a metric on the step's tracking run (MLflow-compatible), optionally at a step number. */
   logMetric(name: string, value: number, step?: number): Promise<void>;
+  /**
+   * Registers `model` (one of this step's input artifacts or artifact outputs) as a new version of the registered
+   * model `name` once the step has succeeded, linked to the step's tracking run; `alias` is then moved to it.
+   */
+  registerModel(name: string, model: InputArtifact | OutputArtifact, options?: ModelRegistration): void;
+}
+
+export interface ModelRegistration {
+  /** An alias to point at the new version (e.g. `champion`). */
+  alias?: string;
+  description?: string;
+  tags?: Record<string, string>;
 }
 
 /** What a function component returns: its parameter outputs (nothing when it has none). */

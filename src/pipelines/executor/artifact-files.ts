@@ -46,7 +46,7 @@ export async function materialize(artifacts: ArtifactStore, ref: ArtifactRef, de
     await chmod(dest, 0o444);
     return;
   }
-  const manifest = JSON.parse(await readBlobText(artifacts, ref.digest)) as Manifest;
+  const manifest = { files: await manifestFiles(artifacts, ref.digest) };
   const dirs = new Set<string>([dest]);
   for (const file of manifest.files) {
     const target = join(dest, ...file.path.split('/'));
@@ -57,6 +57,11 @@ export async function materialize(artifacts: ArtifactStore, ref: ArtifactRef, de
   }
   await mkdir(dest, { recursive: true });
   for (const dir of [...dirs].sort().reverse()) await chmod(dir, 0o555);
+}
+
+/** The files of a directory artifact, each with its path inside the directory and its blob digest. */
+export async function manifestFiles(artifacts: ArtifactStore, digest: string): Promise<Manifest['files']> {
+  return (JSON.parse(await readBlobText(artifacts, digest)) as Manifest).files;
 }
 
 /** The JSON content of a file artifact (a Metrics artifact's `{ "accuracy": 0.93 }`). */

@@ -39,10 +39,19 @@ export async function runComponentTask(
   } catch (error) {
     return failTask(ctx, record, frame, `cannot resolve its inputs: ${errorMessage(error)}`);
   }
+  await ctx.tracking.startStep(ctx.run, record, component, inputs);
   const key = cacheKey(component, Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, cacheIdentity(v)])));
   if (task.cache) {
     const hit = await ctx.runs.getCacheEntry(key);
     if (hit) {
+      const producer = (await ctx.runs.listTasks(hit.runId)).find((t) => t.path === hit.taskPath);
+      await ctx.tracking.finishStep(record, {
+        status: 'cached',
+        outputs: hit.outputs,
+        metrics: producer ? await ctx.tracking.metricsOf(producer.id) : [],
+        cacheKey: key,
+        cachedFromRunId: producer?.id ?? hit.runId,
+      });
       await ctx.runs.updateTask(record.id, {
         status: 'cached',
         outputs: hit.outputs,
@@ -58,8 +67,16 @@ export async function runComponentTask(
       const { backoffMs, factor, maxBackoffMs } = task.retry;
       await sleep(Math.min(backoffMs * factor ** (attempt - 2), maxBackoffMs));
     }
+    if (ctx.cancelled.aborted) break;
     const outcome = await ctx.slots.use(() => runAttempt(ctx, task, component, record, inputs));
     if ('outputs' in outcome) {
+      try {
+        await ctx.tracking.finishStep(record, { status: 'succeeded', ...outcome, cacheKey: key });
+        if (ctx.sideEffects) await ctx.tracking.register(record.id, outcome.registrations, inputs, outcome.outputs);
+      } catch (error) {
+        lastError = `its results could not be recorded: ${errorMessage(error)}`;
+        break;
+      }
       await ctx.runs.updateTask(record.id, {
         status: 'succeeded',
         outputs: outcome.outputs,
@@ -72,10 +89,17 @@ export async function runComponentTask(
     }
     lastError = outcome.error;
   }
+  if (ctx.cancelled.aborted) {
+    await ctx.tracking.finishStep(record, { status: 'cancelled' });
+    await ctx.runs.updateTask(record.id, { status: 'cancelled', error: 'the run was cancelled' });
+    frame.fail(record.path);
+    return undefined;
+  }
   return failTask(ctx, record, frame, `failed after ${task.retry.attempts} attempt(s): ${lastError}`);
 }
 
 async function failTask(ctx: RunContext, record: PipelineTaskRecord, frame: FrameState, error: string) {
+  await ctx.tracking.finishStep(record, { status: 'failed' }).catch(() => {});
   await ctx.runs.updateTask(record.id, { status: 'failed', error });
   frame.fail(record.path);
   return undefined;
@@ -88,13 +112,13 @@ async function runAttempt(
   component: ComponentSpec,
   record: PipelineTaskRecord,
   inputs: Outputs,
-): Promise<{ outputs: Outputs } | { error: string }> {
+): Promise<AttemptSuccess | { error: string }> {
   const dirs = await makeAttemptDirs(join(ctx.workRoot, ctx.runId, record.path.replaceAll('/', '.'), newId()));
   const image = component.implementation.image ?? null;
   const started = await ctx.runs.startAttempt(record.id, { logPath: dirs.log, image });
   let exit: StepExit | undefined;
   let error: string | null = null;
-  let outputs: Outputs | undefined;
+  let result: AttemptSuccess | undefined;
   try {
     const request = await buildStepRequest({
       artifacts: ctx.artifacts,
@@ -112,20 +136,27 @@ async function runAttempt(
       cwd: dirs.work,
       logPath: dirs.log,
       timeoutMs: task.timeoutMs,
+      signal: ctx.cancelled,
     });
-    error = exitProblem(exit, task.timeoutMs);
-    if (error === null) outputs = await collectOutputs(ctx, component, dirs);
+    error = ctx.cancelled.aborted ? 'the run was cancelled' : exitProblem(exit, task.timeoutMs);
+    if (error === null) result = await collectOutputs(ctx, component, dirs);
   } catch (e) {
     error = errorMessage(e);
   }
   await ctx.runs.finishAttempt(started.id, {
-    status: error === null ? 'succeeded' : 'failed',
+    status: error === null ? 'succeeded' : ctx.cancelled.aborted ? 'cancelled' : 'failed',
     exitCode: exit?.exitCode ?? null,
     signal: exit?.signal ?? null,
     durationMs: exit?.durationMs ?? 0,
     error,
   });
-  return outputs && error === null ? { outputs } : { error: error ?? 'no outputs' };
+  return result && error === null ? result : { error: error ?? 'no outputs' };
+}
+
+interface AttemptSuccess {
+  outputs: Outputs;
+  metrics: StepResult['metrics'];
+  registrations: StepResult['registrations'];
 }
 
 function exitProblem(exit: StepExit, timeoutMs: number | null): string | null {
@@ -140,13 +171,15 @@ async function collectOutputs(
   ctx: RunContext,
   component: ComponentSpec,
   dirs: Awaited<ReturnType<typeof makeAttemptDirs>>,
-): Promise<Outputs> {
+): Promise<AttemptSuccess> {
   let params: Outputs;
   let metadata: StepResult['metadata'] = {};
+  let metrics: StepResult['metrics'] = [];
+  let registrations: StepResult['registrations'] = [];
   if (component.implementation.kind === 'function') {
     const result = JSON.parse(await readFile(dirs.result, 'utf8')) as StepResult;
+    ({ metadata, metrics, registrations } = result);
     params = result.outputs;
-    metadata = result.metadata;
   } else params = await readCommandOutputs(component, dirs);
   const outputs: Outputs = {};
   for (const [name, o] of Object.entries(component.outputs)) {
@@ -160,5 +193,5 @@ async function collectOutputs(
     if (problem !== null) throw new Error(`output '${name}' ${problem}`);
     outputs[name] = value!;
   }
-  return outputs;
+  return { outputs, metrics, registrations };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { LocalArtifactStore } from '../../artifacts/local/local-artifact-store.js';
 import { bundledDataset, SEATTLE_WEATHER } from '../../data/bundled.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
@@ -18,11 +19,12 @@ const stepsPipelines = join(stepsDir, 'pipelines.ts');
 let home: string;
 let store: MetadataStore;
 let executor: PipelineExecutor;
+let artifacts: ArtifactStore;
 before(async () => {
   home = await mkdtemp(join(tmpdir(), 'osprey-executor-'));
   store = await openSqlStore({ kind: 'sqlite', path: join(home, 'osprey.db') });
-  const artifacts = await LocalArtifactStore.open(join(home, 'artifacts'));
-  executor = new PipelineExecutor({ store, artifacts, workRoot: join(home, 'work'), parallelism: 2 });
+  artifacts = await LocalArtifactStore.open(join(home, 'artifacts'));
+  executor = new PipelineExecutor({ store, artifacts, workRoot: join(home, 'work'), parallelism: 2, cancelPollMs: 50 });
 });
 after(async () => {
   await store.close();
@@ -62,6 +64,68 @@ describe('pipeline executor', () => {
     assert.equal(attempts[0]?.exitCode, 0);
     assert.match(await readFile(attempts[0]!.logPath, 'utf8'), /metric accuracy=/);
     assert.equal(run.environment.node, process.version);
+
+    // The run and each step are tracking runs; the promoted model is a registered version leading back to them.
+    const tracked = await store.tracking.getRun(run.id);
+    assert.equal(tracked?.info.status, 'FINISHED');
+    const data = run.params.data as unknown as { $artifact: { digest: string } };
+    assert.deepEqual(
+      tracked?.params.map((p) => [p.key, p.value]),
+      [
+        ['data', `Dataset:sha256:${data.$artifact.digest}`],
+        ['learningRate', '0.5'],
+        ['threshold', '0.5'],
+      ],
+    );
+    assert.equal(tracked?.inputs[0]?.dataset.digest, data.$artifact.digest);
+    const trainRun = await store.tracking.getRun(tasks.train!.id);
+    assert.equal(trainRun?.info.runName, 'train');
+    assert.equal(trainRun?.tags.find((t) => t.key === 'mlflow.parentRunId')?.value, run.id);
+    assert.ok((trainRun?.metrics.find((m) => m.key === 'accuracy')?.value ?? 0) > 0.5);
+    assert.match(trainRun?.tags.find((t) => t.key === 'osprey.output.model')?.value ?? '', /^sha256:[0-9a-f]{64}$/);
+    const version = await store.registry.getVersionByAlias('seattle-rain', 'candidate');
+    assert.equal(version?.runId, tasks.promote!.id);
+    assert.equal(version?.source, `runs:/${tasks.promote!.id}/outputs/release`);
+    const linked = await artifacts.stat(`${version!.storageLocation.replace('mlflow-artifacts:/', '')}`);
+    const release = (tasks.promote!.outputs?.release as { $artifact: { digest: string } }).$artifact;
+    assert.equal(linked?.digest, release.digest, 'the version source holds the released model bytes');
+  });
+
+  it('cancels a running run: the running step is killed, nothing new starts; retry then finishes it', async () => {
+    const markers = await markerDir();
+    const spec = await compileFile(stepsPipelines, { exportName: 'chain' });
+    const runId = await executor.create(spec, { markers, sleepMs: 30_000 }, stepsDir);
+    const running = executor.resume(runId);
+    while ((await executions(markers, 'first')) === 0) await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    await executor.cancel(runId);
+    const cancelled = await running;
+    assert.equal(cancelled.status, 'cancelled');
+    assert.ok(Date.now() - started < 10_000, 'the sleeping step was killed, not waited for');
+    const tasks = await tasksOf(runId);
+    assert.equal(tasks.first?.status, 'cancelled');
+    assert.equal(tasks.last, undefined, 'no task starts after the cancellation');
+    assert.equal((await store.tracking.getRun(runId))?.info.status, 'KILLED');
+    await assert.rejects(executor.resume(runId), /cancelled: retry it/);
+    await assert.rejects(executor.cancel(runId), /nothing to cancel/);
+  });
+
+  it('retries a failed run from its failed step, reusing what completed', async () => {
+    const markers = await markerDir();
+    const spec = await compileFile(stepsPipelines, { exportName: 'retried' });
+    const failed = await executor.run(spec, { markers, failures: 5 }, stepsDir);
+    assert.equal(failed.status, 'failed');
+    assert.equal(await executions(markers, 'flaky'), 4);
+    const retried = await executor.retry(failed.id);
+    assert.equal(retried.id, failed.id);
+    assert.equal(retried.status, 'succeeded');
+    const task = (await tasksOf(failed.id)).flaky!;
+    assert.deepEqual(task.outputs, { executions: 6 });
+    assert.deepEqual(
+      (await store.pipelines.listAttempts(task.id)).map((a) => a.number),
+      [1, 2, 3, 4, 5, 6],
+    );
+    await assert.rejects(executor.retry(failed.id), /only a failed or cancelled run/);
   });
 
   it('retries a failing step with backoff until it succeeds', async () => {

@@ -4,7 +4,7 @@ import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { invalidArgument, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { JsonObject, MetadataStore } from '../../store/metadata-store.js';
-import type { PipelineRunRecord } from '../../store/pipelines.js';
+import type { PipelineRunRecord, PipelineStatus } from '../../store/pipelines.js';
 import { specDigest } from '../spec/digest.js';
 import { resolveParams } from '../spec/params.js';
 import { parseSpec } from '../spec/schema.js';
@@ -13,6 +13,7 @@ import { isArtifactType, listItemType } from '../spec/value-types.js';
 import { storeOutput } from './artifact-files.js';
 import { environmentFingerprint } from './environment.js';
 import { runDefinition } from './frame.js';
+import { RunTracking } from './run-tracking.js';
 import { Semaphore } from './semaphore.js';
 import { artifactValue } from './values.js';
 
@@ -23,7 +24,12 @@ export interface ExecutorOptions {
   workRoot: string;
   /** Step processes running at once across the run (default 4). */
   parallelism?: number;
+  /** How often a running orchestrator looks for a cancellation recorded by another process (default 500 ms). */
+  cancelPollMs?: number;
 }
+
+const RESUMABLE: readonly PipelineStatus[] = ['pending', 'running'];
+const RETRYABLE: readonly PipelineStatus[] = ['failed', 'cancelled'];
 
 /**
  * The durable orchestrator. Every transition is written to the metadata store before it is acted on, so
@@ -60,27 +66,85 @@ export class PipelineExecutor {
     return this.resume(await this.create(spec, given, baseDir));
   }
 
-  /** Executes (or continues) a recorded run to the end; a finished successful run is returned as is. */
-  async resume(runId: string): Promise<PipelineRunRecord> {
-    const runs = this.options.store.pipelines;
-    const run = await runs.getRun(runId);
-    if (!run) throw notFound(`no pipeline run ${JSON.stringify(runId)}`);
+  /**
+   * Executes (or continues) a recorded run to the end: a new run, or one whose orchestrator stopped. A finished
+   * successful run is returned as is; a failed or cancelled one is refused (that is `retry`).
+   */
+  async resume(runId: string, options: { sideEffects?: boolean } = {}): Promise<PipelineRunRecord> {
+    const run = await this.#run(runId);
     if (run.status === 'succeeded') return run;
+    if (!RESUMABLE.includes(run.status))
+      throw invalidArgument(`run ${runId} is ${run.status}: retry it to run its failed steps again`);
+    return this.#execute(run, options.sideEffects ?? true);
+  }
+
+  /** Runs a failed or cancelled run again from its failed steps; completed steps keep their outputs. */
+  async retry(runId: string): Promise<PipelineRunRecord> {
+    const run = await this.#run(runId);
+    if (!RETRYABLE.includes(run.status))
+      throw invalidArgument(`run ${runId} is ${run.status}: only a failed or cancelled run can be retried`);
+    return this.#execute(run, true);
+  }
+
+  /**
+   * Records the cancellation of a pending or running run. The orchestrator running it (in this process or
+   * another) notices, kills the running steps and starts no new ones; a run nobody executes is just marked.
+   */
+  async cancel(runId: string): Promise<PipelineRunRecord> {
+    const run = await this.#run(runId);
+    if (!RESUMABLE.includes(run.status)) throw invalidArgument(`run ${runId} is ${run.status}: nothing to cancel`);
+    return this.options.store.pipelines.setRunStatus(runId, 'cancelled', 'cancelled by request');
+  }
+
+  async #run(runId: string): Promise<PipelineRunRecord> {
+    const run = await this.options.store.pipelines.getRun(runId);
+    if (!run) throw notFound(`no pipeline run ${JSON.stringify(runId)}`);
+    return run;
+  }
+
+  async #execute(run: PipelineRunRecord, sideEffects: boolean): Promise<PipelineRunRecord> {
+    const runs = this.options.store.pipelines;
+    const runId = run.id;
     await runs.abandonRunningAttempts(runId, 'the orchestrator stopped during this attempt');
-    await runs.setRunStatus(runId, 'running');
+    const started = await runs.setRunStatus(runId, 'running', null);
+    const tracking = new RunTracking(this.options.store, this.options.artifacts);
+    await tracking.startRun(started);
+    const cancellation = new AbortController();
+    const poll = setInterval(() => {
+      runs.getRun(runId).then(
+        (r) => r?.status === 'cancelled' && cancellation.abort(),
+        () => {},
+      );
+    }, this.options.cancelPollMs ?? 500);
     const spec = parseSpec(run.spec);
     const ctx = {
       runId,
+      run: started,
       spec,
       runs,
       artifacts: this.options.artifacts,
       workRoot: this.options.workRoot,
       baseDir: run.baseDir,
       slots: new Semaphore(this.options.parallelism ?? 4),
+      tracking,
+      cancelled: cancellation.signal,
+      sideEffects,
     };
-    const { frame } = await runDefinition(ctx, spec, run.params as Record<string, JsonValue>, '');
-    if (!frame.failed) return runs.setRunStatus(runId, 'succeeded');
-    return runs.setRunStatus(runId, 'failed', `failed tasks: ${frame.failedTasks.join(', ')}`);
+    let frame: Awaited<ReturnType<typeof runDefinition>>['frame'];
+    try {
+      ({ frame } = await runDefinition(ctx, spec, run.params as Record<string, JsonValue>, ''));
+    } finally {
+      clearInterval(poll);
+    }
+    const cancelled = cancellation.signal.aborted || (await runs.getRun(runId))?.status === 'cancelled';
+    const [status, error] = cancelled
+      ? (['cancelled', 'cancelled by request'] as const)
+      : frame.failed
+        ? (['failed', `failed tasks: ${frame.failedTasks.join(', ')}`] as const)
+        : (['succeeded', null] as const);
+    const finished = await runs.setRunStatus(runId, status, error);
+    await tracking.finishRun(runId, status);
+    return finished;
   }
 
   /** An artifact parameter's reference (a local path, or a dataset `name[@version]`) → an artifact value. */

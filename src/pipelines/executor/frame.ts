@@ -54,7 +54,7 @@ async function runTaskList(ctx: RunContext, tasks: TaskSpec[], scope: Scope, fra
     finished.set(
       task.name,
       Promise.all(deps).then(async () => {
-        if (frame.failed) return;
+        if (frame.failed || ctx.cancelled.aborted) return;
         const outputs = await runTask(ctx, task, scope, frame);
         if (outputs) scope.setOutputs(task.name, outputs);
       }),
@@ -125,7 +125,7 @@ async function runLoop(ctx: RunContext, task: LoopTaskSpec, scope: Scope, frame:
   await Promise.all(
     iterations.map((iteration) =>
       limit.use(async () => {
-        if (!frame.failed) await runTaskList(ctx, task.tasks, iteration, frame);
+        if (!frame.failed && !ctx.cancelled.aborted) await runTaskList(ctx, task.tasks, iteration, frame);
       }),
     ),
   );

@@ -47,6 +47,8 @@ export function launchStep(options: {
   cwd: string;
   logPath: string;
   timeoutMs: number | null;
+  /** Aborting it kills the step's process group (cancellation). */
+  signal?: AbortSignal;
 }): Promise<StepExit> {
   const args = [...stepNodeArgs(options.module), options.requestPath];
   const started = performance.now();
@@ -76,8 +78,15 @@ export function launchStep(options: {
       }, options.timeoutMs),
     );
   }
+  const cancel = () => {
+    killGroup('SIGTERM');
+    timers.push(setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS));
+  };
+  if (options.signal?.aborted) cancel();
+  else options.signal?.addEventListener('abort', cancel, { once: true });
   return new Promise((resolve) => {
     const finish = (exitCode: number | null, signal: string | null) => {
+      options.signal?.removeEventListener('abort', cancel);
       for (const timer of timers) clearTimeout(timer);
       resolve({ exitCode, signal, timedOut, durationMs: Math.round(performance.now() - started) });
     };

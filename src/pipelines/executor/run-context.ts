@@ -1,11 +1,14 @@
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
-import type { PipelineRunRepository } from '../../store/pipelines.js';
+import type { PipelineRunRecord, PipelineRunRepository } from '../../store/pipelines.js';
 import type { JsonValue, PipelineSpec } from '../spec/types.js';
+import type { RunTracking } from './run-tracking.js';
 import type { Semaphore } from './semaphore.js';
 
 /** What every part of one run's execution shares. */
 export interface RunContext {
   readonly runId: string;
+  /** The run as recorded when this execution started. */
+  readonly run: PipelineRunRecord;
   readonly spec: PipelineSpec;
   readonly runs: PipelineRunRepository;
   readonly artifacts: ArtifactStore;
@@ -15,6 +18,12 @@ export interface RunContext {
   readonly baseDir: string;
   /** Limits the step processes running at once. */
   readonly slots: Semaphore;
+  /** Tracking runs of the pipeline run and its steps; model registrations. */
+  readonly tracking: RunTracking;
+  /** Aborted when the run is cancelled: no task starts any more and running steps are killed. */
+  readonly cancelled: AbortSignal;
+  /** False when reproducing a run: steps run, but models are not registered again. */
+  readonly sideEffects: boolean;
 }
 
 /** A definition's failure state: once a task fails, no new task starts in it. */

@@ -42,6 +42,17 @@ export interface StepResult {
   /** Metadata the step set on each artifact output. */
   metadata: Record<string, { [key: string]: JsonValue }>;
   metrics: { name: string; value: number; step: number | null }[];
+  /** Model versions to register once the step has succeeded (the orchestrator does it, in order). */
+  registrations: StepRegistration[];
+}
+
+export interface StepRegistration {
+  model: string;
+  /** Which of the step's artifacts: an input or an output, by name. */
+  from: { input: string } | { output: string };
+  alias: string | null;
+  description: string;
+  tags: Record<string, string>;
 }
 
 /** Declared types of a step's parameter outputs (used to check what it returned). */

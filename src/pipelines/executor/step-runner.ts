@@ -5,8 +5,15 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import type { ModelRegistration } from '../dsl/context.js';
 import type { JsonValue } from '../spec/types.js';
-import type { CommandStepRequest, FunctionStepRequest, StepRequest, StepResult } from './step-protocol.js';
+import type {
+  CommandStepRequest,
+  FunctionStepRequest,
+  StepRegistration,
+  StepRequest,
+  StepResult,
+} from './step-protocol.js';
 
 const parent = process.ppid;
 setInterval(() => {
@@ -33,6 +40,7 @@ async function runFunction(request: FunctionStepRequest): Promise<void> {
     Object.entries(request.outputs).map(([name, o]) => [name, { ...o, metadata: {} as Record<string, JsonValue> }]),
   );
   const metrics: StepResult['metrics'] = [];
+  const registrations: StepResult['registrations'] = [];
   const ctx = {
     outputs,
     run: request.run,
@@ -43,11 +51,32 @@ async function runFunction(request: FunctionStepRequest): Promise<void> {
       metrics.push({ name, value, step: step ?? null });
       console.log(`metric ${name}=${value}${step === undefined ? '' : ` step=${step}`}`);
     },
+    registerModel(model: string, artifact: unknown, options: ModelRegistration = {}) {
+      registrations.push({
+        model,
+        from: artifactName(request, outputs, artifact),
+        alias: options.alias ?? null,
+        description: options.description ?? '',
+        tags: options.tags ?? {},
+      });
+      console.log(`register model ${model}${options.alias ? ` as @${options.alias}` : ''} after the step`);
+    },
   };
   const returned = (await definition.fn(request.inputs, ctx)) as Record<string, JsonValue> | undefined;
   const metadata = Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o.metadata]));
-  const result: StepResult = { outputs: returned ?? {}, metadata, metrics };
+  const result: StepResult = { outputs: returned ?? {}, metadata, metrics, registrations };
   await writeFile(request.resultPath, JSON.stringify(result));
+}
+
+/** Which input or output `artifact` is (the object the step was handed). */
+function artifactName(
+  request: FunctionStepRequest,
+  outputs: Record<string, unknown>,
+  artifact: unknown,
+): StepRegistration['from'] {
+  for (const [name, value] of Object.entries(request.inputs)) if (value === artifact) return { input: name };
+  for (const [name, value] of Object.entries(outputs)) if (value === artifact) return { output: name };
+  throw new Error('registerModel: pass one of the artifacts the step was given (an input or ctx.outputs.<name>)');
 }
 
 function runCommand(request: CommandStepRequest): Promise<number> {
