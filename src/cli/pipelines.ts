@@ -2,7 +2,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { invalidArgument } from '../core/errors.js';
-import { isoTime } from '../core/time.js';
 import type { PipelineRunRecord } from '../store/pipelines.js';
 import { type Context, withContext } from './context.js';
 import { printJson, printLines, table } from './output.js';

@@ -86,8 +86,8 @@ describe('pipeline executor', () => {
     const version = await store.registry.getVersionByAlias('seattle-rain', 'candidate');
     assert.equal(version?.runId, tasks.promote!.id);
     assert.equal(version?.source, `runs:/${tasks.promote!.id}/outputs/release`);
-    const linked = await artifacts.stat(`${version!.storageLocation.replace('mlflow-artifacts:/', '')}`);
-    const release = (tasks.promote!.outputs?.release as { $artifact: { digest: string } }).$artifact;
+    const linked = await artifacts.stat(version!.storageLocation.replace('mlflow-artifacts:/', ''));
+    const release = (tasks.promote!.outputs!.release as { $artifact: { digest: string } }).$artifact;
     assert.equal(linked?.digest, release.digest, 'the version source holds the released model bytes');
   });
 
