@@ -1,7 +1,8 @@
 // Pipelines over ./steps.ts for the executor's tests: a chain with a fan-out loop (crash and resume), a
-// retried step, a step that times out, and an exit handler that records how the run ended.
+// retried step, a step that times out, an exit handler that records how the run ended, and seeded versus
+// unseeded randomness (what `reproduce` tells apart).
 import { collect, forEach, onExit, pipeline } from '../../src/pipelines/dsl/index.js';
-import { extend, flaky, stuck, work } from './steps.js';
+import { draw, extend, flaky, stuck, work } from './steps.js';
 
 export const chain = pipeline(
   { name: 'chain', params: { markers: 'string', sleepMs: { type: 'number', default: 200 } } },
@@ -35,4 +36,9 @@ export const retried = pipeline(
 export const timesOut = pipeline({ name: 'times-out', params: { markers: 'string' } }, ({ markers }) => {
   stuck({ markers });
   onExit((run) => work({ markers, label: 'exit', previous: run.status }, { name: 'on-exit' }));
+});
+
+export const randomness = pipeline({ name: 'randomness' }, () => {
+  const seeded = draw({ seeded: true }, { name: 'seeded' });
+  draw({ seeded: false }, { name: 'noisy' }).after(seeded);
 });

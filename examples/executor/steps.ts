@@ -61,3 +61,22 @@ export const stuck = component(
     await pause(60_000);
   },
 );
+
+/** A number drawn from the task's seed (the same when the run is reproduced) or from Math.random (never). */
+export const draw = component(
+  { name: 'draw', inputs: { seeded: 'boolean' }, outputs: { sample: Artifact, value: 'number' } },
+  async ({ seeded }, ctx) => {
+    let state = ctx.task.seed;
+    // mulberry32: a small seeded generator.
+    const next = () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const value = seeded ? next() : Math.random();
+    await writeFile(ctx.outputs.sample.path, String(value));
+    await ctx.logMetric('value', value);
+    return { value };
+  },
+);

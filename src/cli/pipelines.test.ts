@@ -90,6 +90,20 @@ describe('osprey run and osprey runs', () => {
     assert.equal(all.filter((r) => r.kind === 'step').length, 10);
   });
 
+  it('reproduce re-runs a run without the cache and names the first step that diverged', async () => {
+    const file = join(examples, 'executor', 'pipelines.ts');
+    const first = await runCli(['run', file, '--export', 'randomness', '--json'], env);
+    assert.equal(first.code, 0, first.stderr);
+    const run = JSON.parse(first.stdout) as RunJson;
+    const reproduced = await runCli(['reproduce', run.run_id, '--json'], env);
+    assert.equal(reproduced.code, 1, reproduced.stderr);
+    const report = JSON.parse(reproduced.stdout) as { reproducible: boolean; firstDivergence: string };
+    assert.deepEqual([report.reproducible, report.firstDivergence], [false, 'noisy']);
+    const text = await runCli(['reproduce', run.run_id], env);
+    assert.match(text.stdout, /NOT reproducible, first divergence at noisy/);
+    assert.match(text.stdout, /seeded\s+identical/);
+  });
+
   it('compiles to the pinned spec and to an Argo Workflow', async () => {
     const file = join(examples, 'train-pipeline.ts');
     const spec = await runCli(['compile', file], env);
@@ -125,6 +139,13 @@ describe('osprey run and osprey runs', () => {
     const run = JSON.parse(failing.stdout) as RunJson & { error: string };
     assert.equal(run.status, 'failed');
     assert.match(run.error, /flaky/);
+    const retried = await runCli(['runs', 'retry', run.run_id, '--json'], env);
+    assert.equal(retried.code, 1);
+    const again = JSON.parse(retried.stdout) as RunJson;
+    assert.equal(again.tasks.find((t) => t.name === 'flaky')?.attempts, 8, 'retry ran the failed step again');
+    const cancel = await runCli(['runs', 'cancel', run.run_id], env);
+    assert.equal(cancel.code, 2);
+    assert.match(cancel.stderr, /is failed: nothing to cancel/);
     const bad = await runCli(['run', join(examples, 'train-pipeline.ts'), '--param', 'nonsense'], env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /name=value/);

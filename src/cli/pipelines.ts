@@ -67,6 +67,41 @@ export function registerPipelineCommands(program: Command, runs: Command): void 
       },
     );
 
+  program
+    .command('reproduce')
+    .description(
+      're-run a succeeded pipeline run with its recorded code digests, parameters, dataset versions and seed, ' +
+        'without the cache; report per step whether outputs and metrics came out identical (exit 1 if not)',
+    )
+    .argument('<run>', 'pipeline run id')
+    .option('--parallelism <n>', 'steps running at once', '4')
+    .option('--json', 'machine-readable output')
+    .action(async (runId: string, opts: { parallelism: string; json?: boolean }) =>
+      withContext(async (ctx) => {
+        await requiredRun(ctx, runId);
+        const report = await (await executorFor(ctx, Number(opts.parallelism))).reproduce(runId);
+        if (!report.reproducible) process.exitCode = 1;
+        if (opts.json) return printJson(report);
+        printLines(
+          `run ${runId} reproduced as ${report.runId}: ${
+            report.reproducible ? 'identical' : `NOT reproducible, first divergence at ${report.firstDivergence}`
+          }`,
+          ...table(
+            ['STEP', 'RESULT', 'DIFFERENCES'],
+            report.steps.map((s) => [
+              s.task,
+              s.verdict,
+              s.error ??
+                s.differences
+                  .map((d) => `${d.kind} ${d.name}: ${clipText(d.original)} → ${clipText(d.reproduced)}`)
+                  .join('; '),
+            ]),
+          ),
+          ...report.environment.map((e) => `environment ${e.key}: ${clipText(e.original)} → ${clipText(e.reproduced)}`),
+        );
+      }),
+    );
+
   runs
     .command('logs')
     .description("a pipeline run's task log (its last attempt), or every task's")
@@ -166,6 +201,11 @@ async function report(ctx: Context, run: PipelineRunRecord, json: boolean): Prom
       ]),
     ),
   );
+}
+
+function clipText(text: string | null): string {
+  if (text === null) return '(none)';
+  return text.length > 24 ? `${text.slice(0, 23)}…` : text;
 }
 
 function summarize(outputs: unknown): string {

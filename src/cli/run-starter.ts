@@ -27,7 +27,7 @@ export function runStarter(ctx: Context, mode: 'background' | 'wait'): RunStarte
     const executor = await executorFor(ctx);
     const spec = existing ? undefined : await compilePipelineFresh(request.pipeline);
     const runId = spec
-      ? await executor.create(spec, request.params, dirname(request.pipeline), request.runId)
+      ? await executor.create(spec, request.params, dirname(request.pipeline), { runId: request.runId })
       : request.runId;
     const finished = executor.resume(runId);
     if (mode === 'wait') await finished;

@@ -38,9 +38,18 @@ export interface NewPipelineRun {
   baseDir: string;
   /** Runtime version, lockfile digest, platform… of the orchestrating machine. */
   environment: JsonObject;
+  /** The run's seed; each step gets one derived from it and its task path (default 0). */
+  seed?: number;
+  /** False: every step executes even when the cache holds its outputs (a reproduction). Default true. */
+  useCache?: boolean;
+  /** The run this one reproduces, or null. */
+  reproducesRunId?: string | null;
 }
 
 export interface PipelineRunRecord extends NewPipelineRun {
+  seed: number;
+  useCache: boolean;
+  reproducesRunId: string | null;
   status: PipelineStatus;
   createdAt: number;
   startedAt: number | null;

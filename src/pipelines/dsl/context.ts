@@ -33,8 +33,11 @@ export interface ComponentContext<O extends OutputDecls = OutputDecls> {
     readonly [K in ArtifactOutputKeys<O>]: OutputArtifact<TypeOf<O[K]> extends ArtifactClass<infer A> ? A : never>;
   };
   readonly run: { readonly id: string; readonly pipeline: string };
-  /** The task's name (its path inside loops and sub-pipelines) and the attempt number, from 1. */
-  readonly task: { readonly name: string; readonly attempt: number };
+  /**
+   * The task's name (its path inside loops and sub-pipelines), the attempt number (from 1), and a seed for the
+   * step's randomness: derived from the run's seed and the task path, the same when the run is reproduced.
+   */
+  readonly task: { readonly name: string; readonly attempt: number; readonly seed: number };
   /** A fresh directory for scratch files, removed after the step. */
   readonly workDir: string;
   /** Aborted on cancellation or timeout: pass it to long operations. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
@@ -41,7 +42,7 @@ export async function runComponentTask(
   }
   await ctx.tracking.startStep(ctx.run, record, component, inputs);
   const key = cacheKey(component, Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, cacheIdentity(v)])));
-  if (task.cache) {
+  if (task.cache && ctx.run.useCache) {
     const hit = await ctx.runs.getCacheEntry(key);
     if (hit) {
       const producer = (await ctx.runs.listTasks(hit.runId)).find((t) => t.path === hit.taskPath);
@@ -127,7 +128,7 @@ async function runAttempt(
       dirs,
       baseDir: ctx.baseDir,
       run: { id: ctx.runId, pipeline: ctx.spec.name },
-      task: { name: record.path, attempt: started.number },
+      task: { name: record.path, attempt: started.number, seed: stepSeed(ctx.run.seed, record.path) },
     });
     await writeFile(dirs.request, JSON.stringify(request));
     exit = await launchStep({
@@ -157,6 +158,11 @@ interface AttemptSuccess {
   outputs: Outputs;
   metrics: StepResult['metrics'];
   registrations: StepResult['registrations'];
+}
+
+/** A 31-bit seed for one task: SHA-256 of the run's seed and the task's path. */
+export function stepSeed(runSeed: number, path: string): number {
+  return createHash('sha256').update(`${runSeed}:${path}`).digest().readUInt32BE(0) >>> 1;
 }
 
 function exitProblem(exit: StepExit, timeoutMs: number | null): string | null {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { LocalArtifactStore } from '../../artifacts/local/local-artifact-store.js';
 import { bundledDataset, SEATTLE_WEATHER } from '../../data/bundled.js';
+import { ModelRegistry } from '../../registry/model-registry.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
 import { openSqlStore } from '../../store/sql/sql-metadata-store.js';
 import { compileFile } from '../compiler/compile.js';
@@ -89,6 +90,37 @@ describe('pipeline executor', () => {
     const linked = await artifacts.stat(version!.storageLocation.replace('mlflow-artifacts:/', ''));
     const release = (tasks.promote!.outputs!.release as { $artifact: { digest: string } }).$artifact;
     assert.equal(linked?.digest, release.digest, 'the version source holds the released model bytes');
+
+    // Reproduced: every step executes again (no cache) and comes out identical; no second model version.
+    const report = await executor.reproduce(run.id);
+    assert.equal(report.reproducible, true, JSON.stringify(report, null, 1));
+    assert.deepEqual(
+      report.steps.map((s) => [s.task, s.verdict]),
+      ['profile', 'prepare', 'train', 'promote', 'notify'].map((t) => [t, 'identical']),
+    );
+    const redone = await tasksOf(report.runId);
+    assert.equal(redone.train?.status, 'succeeded', 'not served from the cache');
+    assert.equal((await store.pipelines.getRun(report.runId))?.reproducesRunId, run.id);
+    const registry = new ModelRegistry(store.registry);
+    const versions = await registry.searchVersions({ filter: "name = 'seattle-rain'", maxResults: 10 });
+    assert.equal(versions.items.length, 1, 'a reproduction registers nothing');
+  });
+
+  it('reproduce names the first step whose results diverge: seeded randomness repeats, Math.random does not', async () => {
+    const spec = await compileFile(stepsPipelines, { exportName: 'randomness' });
+    const run = await executor.run(spec, {}, stepsDir);
+    assert.equal(run.status, 'succeeded');
+    const report = await executor.reproduce(run.id);
+    assert.equal(report.reproducible, false);
+    assert.equal(report.firstDivergence, 'noisy');
+    const [seeded, noisy] = report.steps;
+    assert.deepEqual([seeded?.task, seeded?.verdict], ['seeded', 'identical']);
+    assert.deepEqual([noisy?.task, noisy?.verdict], ['noisy', 'diverged']);
+    assert.deepEqual(
+      noisy?.differences.map((d) => `${d.kind}:${d.name}`),
+      ['output:sample', 'output:value', 'metric:value@0'],
+    );
+    await assert.rejects(executor.reproduce(report.runId.slice(0, 8)), /no pipeline run/);
   });
 
   it('cancels a running run: the running step is killed, nothing new starts; retry then finishes it', async () => {

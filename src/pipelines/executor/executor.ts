@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
@@ -13,6 +14,7 @@ import { isArtifactType, listItemType } from '../spec/value-types.js';
 import { storeOutput } from './artifact-files.js';
 import { environmentFingerprint } from './environment.js';
 import { runDefinition } from './frame.js';
+import { compareRuns, type ReproductionReport } from './reproduce.js';
 import { RunTracking } from './run-tracking.js';
 import { Semaphore } from './semaphore.js';
 import { artifactValue } from './values.js';
@@ -40,7 +42,13 @@ export class PipelineExecutor {
   constructor(private readonly options: ExecutorOptions) {}
 
   /** Records a new run (parameters checked and artifact references resolved first) and returns its id. */
-  async create(spec: PipelineSpec, given: Record<string, unknown>, baseDir: string, runId?: string): Promise<string> {
+  async create(
+    spec: PipelineSpec,
+    given: Record<string, unknown>,
+    baseDir: string,
+    options: { runId?: string; seed?: number; useCache?: boolean; reproducesRunId?: string } = {},
+  ): Promise<string> {
+    const { runId } = options;
     // A caller-chosen id makes creation idempotent (a trigger event starts one run, however often it is retried).
     if (runId && (await this.options.store.pipelines.getRun(runId))) return runId;
     const verified = parseSpec(spec);
@@ -57,6 +65,9 @@ export class PipelineExecutor {
       params: params as JsonObject,
       baseDir: resolve(baseDir),
       environment: await environmentFingerprint(),
+      seed: options.seed ?? randomInt(2 ** 31),
+      useCache: options.useCache ?? true,
+      reproducesRunId: options.reproducesRunId ?? null,
     });
     return id;
   }
@@ -70,12 +81,12 @@ export class PipelineExecutor {
    * Executes (or continues) a recorded run to the end: a new run, or one whose orchestrator stopped. A finished
    * successful run is returned as is; a failed or cancelled one is refused (that is `retry`).
    */
-  async resume(runId: string, options: { sideEffects?: boolean } = {}): Promise<PipelineRunRecord> {
+  async resume(runId: string): Promise<PipelineRunRecord> {
     const run = await this.#run(runId);
     if (run.status === 'succeeded') return run;
     if (!RESUMABLE.includes(run.status))
       throw invalidArgument(`run ${runId} is ${run.status}: retry it to run its failed steps again`);
-    return this.#execute(run, options.sideEffects ?? true);
+    return this.#execute(run);
   }
 
   /** Runs a failed or cancelled run again from its failed steps; completed steps keep their outputs. */
@@ -83,7 +94,32 @@ export class PipelineExecutor {
     const run = await this.#run(runId);
     if (!RETRYABLE.includes(run.status))
       throw invalidArgument(`run ${runId} is ${run.status}: only a failed or cancelled run can be retried`);
-    return this.#execute(run, true);
+    return this.#execute(run);
+  }
+
+  /**
+   * Re-runs a succeeded run with its recorded spec (the code digests it was compiled with), parameters (the exact
+   * dataset versions and artifact digests) and seed, without the cache and without registering models, and
+   * reports step by step whether each output's content digest and each metric came out identical.
+   */
+  async reproduce(runId: string): Promise<ReproductionReport> {
+    const original = await this.#run(runId);
+    if (original.status !== 'succeeded')
+      throw invalidArgument(`run ${runId} is ${original.status}: only a succeeded run can be reproduced`);
+    const created = await this.options.store.pipelines.createRun({
+      id: newId(),
+      pipelineName: original.pipelineName,
+      specDigest: original.specDigest,
+      spec: original.spec,
+      params: original.params,
+      baseDir: original.baseDir,
+      environment: await environmentFingerprint(),
+      seed: original.seed,
+      useCache: false,
+      reproducesRunId: original.id,
+    });
+    await this.#execute(created);
+    return compareRuns(this.options.store, original.id, created.id);
   }
 
   /**
@@ -102,7 +138,7 @@ export class PipelineExecutor {
     return run;
   }
 
-  async #execute(run: PipelineRunRecord, sideEffects: boolean): Promise<PipelineRunRecord> {
+  async #execute(run: PipelineRunRecord): Promise<PipelineRunRecord> {
     const runs = this.options.store.pipelines;
     const runId = run.id;
     await runs.abandonRunningAttempts(runId, 'the orchestrator stopped during this attempt');
@@ -128,7 +164,8 @@ export class PipelineExecutor {
       slots: new Semaphore(this.options.parallelism ?? 4),
       tracking,
       cancelled: cancellation.signal,
-      sideEffects,
+      // A reproduction re-runs steps to compare their results; it does not register models again.
+      sideEffects: run.reproducesRunId === null,
     };
     let frame: Awaited<ReturnType<typeof runDefinition>>['frame'];
     try {

@@ -62,6 +62,7 @@ export class RunTracking {
         { key: PIPELINE_TAGS.specDigest, value: run.specDigest },
         { key: 'mlflow.source.type', value: 'JOB' },
         { key: 'mlflow.source.name', value: run.baseDir },
+        ...(run.reproducesRunId ? [{ key: PIPELINE_TAGS.reproduces, value: run.reproducesRunId }] : []),
       ],
     });
     await this.#logValues(run.id, run.params as Values);

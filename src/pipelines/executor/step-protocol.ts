@@ -22,7 +22,8 @@ export interface FunctionStepRequest {
   /** Artifact outputs: where the step writes each. */
   outputs: Record<string, { type: ArtifactType; path: string; uri: string }>;
   run: { id: string; pipeline: string };
-  task: { name: string; attempt: number };
+  /** `seed`: derived from the run's seed and the task path, so a reproduction draws the same numbers. */
+  task: { name: string; attempt: number; seed: number };
   workDir: string;
   resultPath: string;
 }

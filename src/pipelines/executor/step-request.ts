@@ -70,7 +70,7 @@ export async function buildStepRequest(options: {
   dirs: AttemptDirs;
   baseDir: string;
   run: { id: string; pipeline: string };
-  task: { name: string; attempt: number };
+  task: { name: string; attempt: number; seed: number };
 }): Promise<StepRequest> {
   const { component, dirs } = options;
   const inputs = await stepInputs(options.artifacts, options.inputs, dirs);

@@ -11,4 +11,5 @@ export const PIPELINE_TAGS = {
   cachedFrom: 'osprey.cache.source_run_id',
   parent: 'mlflow.parentRunId',
   outputPrefix: 'osprey.output.',
+  reproduces: 'osprey.pipeline.reproduces',
 } as const;

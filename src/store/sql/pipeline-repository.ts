@@ -37,6 +37,9 @@ export class SqlPipelineRunRepository implements PipelineRunRepository {
       started_at: null,
       ended_at: null,
       error: null,
+      seed: input.seed ?? 0,
+      use_cache: input.useCache === false ? 0 : 1,
+      reproduces_run_id: input.reproducesRunId ?? null,
     };
     await writeTransaction(this.ctx, (trx) => trx.insertInto('pipeline_runs').values(row).execute());
     return runRecord(row);

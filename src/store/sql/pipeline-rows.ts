@@ -31,6 +31,9 @@ export function runRecord(row: RunRow): PipelineRunRecord {
     startedAt: row.started_at === null ? null : Number(row.started_at),
     endedAt: row.ended_at === null ? null : Number(row.ended_at),
     error: row.error,
+    seed: Number(row.seed),
+    useCache: Number(row.use_cache) === 1,
+    reproducesRunId: row.reproduces_run_id,
   };
 }
 

@@ -13,6 +13,9 @@ export interface PipelineTables {
     started_at: number | null;
     ended_at: number | null;
     error: string | null;
+    seed: number;
+    use_cache: number;
+    reproduces_run_id: string | null;
   };
   pipeline_tasks: {
     id: string;

@@ -4,6 +4,7 @@ import { registryMigration } from './0003_registry.js';
 import { tokensMigration } from './0004_tokens.js';
 import { pipelinesMigration } from './0005_pipelines.js';
 import { triggersMigration } from './0006_triggers.js';
+import { runOptionsMigration } from './0007_run_options.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is a new file here and one more line below (0002_tracking, 0003_registry…). */
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   tokensMigration,
   pipelinesMigration,
   triggersMigration,
+  runOptionsMigration,
 ];
 
 export type { Migration } from './migration.js';
