@@ -2,7 +2,7 @@
 // retried step, a step that times out, an exit handler that records how the run ended, and seeded versus
 // unseeded randomness (what `reproduce` tells apart).
 import { collect, forEach, onExit, pipeline } from '../../src/pipelines/dsl/index.js';
-import { draw, extend, flaky, stuck, work } from './steps.js';
+import { countBytes, draw, extend, flaky, greet, stuck, work } from './steps.js';
 
 export const chain = pipeline(
   { name: 'chain', params: { markers: 'string', sleepMs: { type: 'number', default: 200 } } },
@@ -41,4 +41,10 @@ export const timesOut = pipeline({ name: 'times-out', params: { markers: 'string
 export const randomness = pipeline({ name: 'randomness' }, () => {
   const seeded = draw({ seeded: true }, { name: 'seeded' });
   draw({ seeded: false }, { name: 'noisy' }).after(seeded);
+});
+
+export const containerized = pipeline({ name: 'containerized', params: { name: 'string' } }, ({ name }) => {
+  const greeting = greet({ name });
+  const count = countBytes({ text: greeting.outputs.greeting });
+  return { length: greeting.outputs.length, bytes: count.outputs.bytes };
 });

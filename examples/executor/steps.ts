@@ -2,7 +2,7 @@
 // executes, so a test can count executions across crashes, retries and cache hits.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Artifact, component } from '../../src/pipelines/dsl/index.js';
+import { Artifact, commandComponent, component } from '../../src/pipelines/dsl/index.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -80,3 +80,33 @@ export const draw = component(
     return { value };
   },
 );
+
+/** Writes a greeting; declares the image it runs in under the container runner. */
+export const greet = component(
+  {
+    name: 'greet',
+    image: 'node:20-slim',
+    inputs: { name: 'string' },
+    outputs: { greeting: Artifact, length: 'number' },
+  },
+  async ({ name }, ctx) => {
+    const text = `hello ${name}`;
+    await writeFile(ctx.outputs.greeting.path, text);
+    return { length: text.length };
+  },
+);
+
+/** Counts the bytes of a file with the shell of its image. */
+export const countBytes = commandComponent({
+  name: 'count-bytes',
+  image: 'busybox:1.36',
+  inputs: { text: Artifact },
+  outputs: { bytes: 'number' },
+  command: ({ inputs, outputs }) => [
+    'sh',
+    '-c',
+    'wc -c < "$0" | tr -d " " > "$1"',
+    inputs.text.path,
+    outputs.bytes.path,
+  ],
+});

@@ -7,6 +7,7 @@ import { registerModelCommands } from './models.js';
 import { registerPipelineCommands } from './pipelines.js';
 import { registerTrackingCommands } from './runs.js';
 import { registerServerCommand } from './server.js';
+import { registerStepCommand } from './step.js';
 import { registerTokenCommands } from './tokens.js';
 import { registerTriggerCommands } from './triggers.js';
 import { OSPREY_VERSION } from './version.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerModelCommands(program);
   registerPipelineCommands(program, runs);
   registerTriggerCommands(program);
+  registerStepCommand(program);
   registerTokenCommands(program);
   registerDemoCommand(program);
   for (const command of program.commands) {

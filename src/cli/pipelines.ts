@@ -19,21 +19,28 @@ export function registerPipelineCommands(program: Command, runs: Command): void 
     .option('-p, --param <k=v...>', 'pipeline parameters (JSON values allowed: --param epochs=3)')
     .option('--export <name>', 'the exported pipeline to run', 'default')
     .option('--parallelism <n>', 'steps running at once', '4')
+    .option('--runner <runner>', 'process (default) or container (docker/podman, each step in its image)', 'process')
     .option('--json', 'machine-readable output')
-    .action(async (file: string, opts: { param?: string[]; export: string; parallelism: string; json?: boolean }) =>
-      withContext(async (ctx) => {
-        const params = parseParams(opts.param ?? []);
-        const { compileFile } = await import('../pipelines/compiler/index.js');
-        const path = resolve(file);
-        await loadTypeScriptFor(path);
-        const spec = await compileFile(path, { exportName: opts.export });
-        const executor = await executorFor(ctx, Number(opts.parallelism));
-        const runId = await executor.create(spec, params, dirname(path));
-        if (!opts.json) printLines(`pipeline ${spec.name}: run ${runId}`);
-        const run = await executor.resume(runId);
-        await report(ctx, run, Boolean(opts.json));
-        if (run.status !== 'succeeded') process.exitCode = 1;
-      }),
+    .action(
+      async (
+        file: string,
+        opts: { param?: string[]; export: string; parallelism: string; runner: string; json?: boolean },
+      ) =>
+        withContext(async (ctx) => {
+          const params = parseParams(opts.param ?? []);
+          const { compileFile } = await import('../pipelines/compiler/index.js');
+          const path = resolve(file);
+          await loadTypeScriptFor(path);
+          const spec = await compileFile(path, { exportName: opts.export });
+          const executor = await executorFor(ctx, Number(opts.parallelism));
+          if (opts.runner !== 'process' && opts.runner !== 'container')
+            throw invalidArgument(`--runner ${opts.runner}: use process or container`);
+          const runId = await executor.create(spec, params, dirname(path), { runner: opts.runner });
+          if (!opts.json) printLines(`pipeline ${spec.name}: run ${runId}`);
+          const run = await executor.resume(runId);
+          await report(ctx, run, Boolean(opts.json));
+          if (run.status !== 'succeeded') process.exitCode = 1;
+        }),
     );
 
   program

@@ -52,14 +52,17 @@ export function pipelinesContract(name: string, open: () => Promise<OpenedPipeli
         await assert.rejects(repo.setRunStatus('nope', 'running'), (e) => isOspreyError(e, 'NOT_FOUND'));
       }));
 
-    it('keeps a run\'s seed, cache use and the run it reproduces (defaults: 0, true, null)', () =>
+    it("keeps a run's seed, cache use, the run it reproduces and its runner (defaults: 0, true, null, process)", () =>
       withRepo(async (repo, opened) => {
         const plain = await repo.createRun(newRun());
-        assert.deepEqual([plain.seed, plain.useCache, plain.reproducesRunId], [0, true, null]);
-        const input = newRun({ seed: 2_147_483_647, useCache: false, reproducesRunId: plain.id });
+        assert.deepEqual([plain.seed, plain.useCache, plain.reproducesRunId, plain.runner], [0, true, null, 'process']);
+        const input = newRun({ seed: 2_147_483_647, useCache: false, reproducesRunId: plain.id, runner: 'container' });
         await repo.createRun(input);
         const read = await (await opened.reopen()).getRun(input.id);
-        assert.deepEqual([read?.seed, read?.useCache, read?.reproducesRunId], [2_147_483_647, false, plain.id]);
+        assert.deepEqual(
+          [read?.seed, read?.useCache, read?.reproducesRunId, read?.runner],
+          [2_147_483_647, false, plain.id, 'container'],
+        );
       }));
 
     it('lists runs newest first, with a limit', () =>

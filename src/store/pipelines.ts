@@ -24,6 +24,8 @@ export type PipelineStatus = (typeof PIPELINE_STATUSES)[number];
 /** Statuses after which a run or task never changes again (except by an explicit resume). */
 export const FINISHED_STATUSES: readonly PipelineStatus[] = ['succeeded', 'failed', 'cancelled', 'skipped', 'cached'];
 
+export type PipelineRunner = 'process' | 'container';
+
 export type PipelineTaskKind = 'component' | 'condition' | 'loop' | 'pipeline';
 
 export interface NewPipelineRun {
@@ -44,12 +46,15 @@ export interface NewPipelineRun {
   useCache?: boolean;
   /** The run this one reproduces, or null. */
   reproducesRunId?: string | null;
+  /** Where steps execute: local processes (default) or containers of their declared images. */
+  runner?: PipelineRunner;
 }
 
 export interface PipelineRunRecord extends NewPipelineRun {
   seed: number;
   useCache: boolean;
   reproducesRunId: string | null;
+  runner: PipelineRunner;
   status: PipelineStatus;
   createdAt: number;
   startedAt: number | null;

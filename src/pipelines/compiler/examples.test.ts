@@ -49,18 +49,22 @@ async function runStep(component: Step | undefined, step: string, inputs: Record
       }),
   );
   const metrics: Record<string, number> = {};
+  const registrations: { model: string; artifact: unknown; alias: string | undefined }[] = [];
   const ctx = {
     outputs,
     run: { id: 'test', pipeline: 'examples' },
-    task: { name: step, attempt: 1 },
+    task: { name: step, attempt: 1, seed: 0 },
     workDir: dir,
     signal: new AbortController().signal,
     logMetric: async (name: string, value: number) => {
       metrics[name] = value;
     },
+    registerModel: (model: string, artifact: unknown, options?: { alias?: string }) => {
+      registrations.push({ model, artifact, alias: options?.alias });
+    },
   };
   const returned = definition.kind === 'function' ? await definition.fn(inputs, ctx) : undefined;
-  return { returned: returned as Record<string, unknown> | undefined, outputs, metrics };
+  return { returned: returned as Record<string, unknown> | undefined, outputs, metrics, registrations };
 }
 
 const accuracyOf = async (path: string) => (JSON.parse(await readFile(path, 'utf8')) as { accuracy: number }).accuracy;
@@ -123,6 +127,9 @@ describe('example components on the Seattle weather data', () => {
       metrics: await artifact(join(dir, 'py.metrics')),
     });
     assert.equal(promoted.outputs.release!.metadata.accuracy, pyAccuracy);
+    assert.deepEqual(promoted.registrations, [
+      { model: 'seattle-rain', artifact: promoted.outputs.release, alias: 'candidate' },
+    ]);
     assert.equal(await readFile(promoted.outputs.release!.path, 'utf8'), await readFile(join(dir, 'py.model'), 'utf8'));
   });
 

@@ -3,7 +3,8 @@ import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { OspreyError } from '../../core/errors.js';
-import { canonicalJson } from '../../core/hashing.js';
+import { canonicalJson, sha256Hex } from '../../core/hashing.js';
+import { hashFile } from '../../data/content.js';
 import type { ArtifactType, JsonValue } from '../spec/types.js';
 import type { ArtifactRef } from './values.js';
 
@@ -36,6 +37,23 @@ export async function storeOutput(
   const manifest: Manifest = { files, kind: MANIFEST_KIND };
   const blob = await artifacts.putBlob(Readable.from([Buffer.from(canonicalJson(manifest))]));
   return { type, digest: blob.digest, kind: 'directory', metadata };
+}
+
+/**
+ * The digest `storeOutput` would give what is at `path`, computed without storing anything (a step run outside the
+ * orchestrator, e.g. `osprey step` in an Argo pod, reports its inputs' digests this way).
+ */
+export async function contentDigest(path: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new OspreyError('INVALID_ARGUMENT', `no file or directory at ${path}`);
+  if (info.isFile()) return hashFile(path);
+  const files: Manifest['files'] = [];
+  for (const file of await listFiles(path)) {
+    const size = (await stat(file)).size;
+    files.push({ digest: await hashFile(file), path: relative(path, file).split(sep).join('/'), size });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return sha256Hex(canonicalJson({ files, kind: MANIFEST_KIND } satisfies Manifest));
 }
 
 /** Copies an artifact to `dest` (a file, or a directory for a directory artifact) and makes it read-only. */

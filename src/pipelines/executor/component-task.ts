@@ -9,6 +9,7 @@ import type { ComponentSpec, ComponentTaskSpec, JsonValue } from '../spec/types.
 import { isArtifactType, valueProblem } from '../spec/value-types.js';
 import { storeOutput } from './artifact-files.js';
 import { resolveBinding } from './bindings.js';
+import { launchContainerStep } from './container.js';
 import { launchStep, type StepExit } from './launch.js';
 import type { FrameState, RunContext, Scope } from './run-context.js';
 import type { StepResult } from './step-protocol.js';
@@ -131,14 +132,30 @@ async function runAttempt(
       task: { name: record.path, attempt: started.number, seed: stepSeed(ctx.run.seed, record.path) },
     });
     await writeFile(dirs.request, JSON.stringify(request));
-    exit = await launchStep({
-      requestPath: dirs.request,
-      module: request.kind === 'function' ? request.module : null,
-      cwd: dirs.work,
-      logPath: dirs.log,
-      timeoutMs: task.timeoutMs,
-      signal: ctx.cancelled,
-    });
+    const limits = { logPath: dirs.log, timeoutMs: task.timeoutMs, signal: ctx.cancelled };
+    exit = ctx.engine
+      ? await launchContainerStep(
+          {
+            engine: ctx.engine,
+            image: image ?? '',
+            name: `osprey-step-${started.id}`,
+            // Same paths inside: the request's paths stay valid; the code is read-only.
+            mounts: [
+              { path: dirs.root, readOnly: false },
+              { path: ctx.baseDir, readOnly: true },
+            ],
+            workDir: dirs.work,
+            argv: request.kind === 'function' ? ['osprey', 'step', '--request', dirs.request] : request.argv,
+            env: request.kind === 'command' ? request.env : {},
+          },
+          limits,
+        )
+      : await launchStep({
+          requestPath: dirs.request,
+          module: request.kind === 'function' ? request.module : null,
+          cwd: dirs.work,
+          ...limits,
+        });
     error = ctx.cancelled.aborted ? 'the run was cancelled' : exitProblem(exit, task.timeoutMs);
     if (error === null) result = await collectOutputs(ctx, component, dirs);
   } catch (e) {

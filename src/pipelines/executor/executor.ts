@@ -2,16 +2,17 @@ import { randomInt } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
-import { invalidArgument, notFound } from '../../core/errors.js';
+import { errorMessage, invalidArgument, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { JsonObject, MetadataStore } from '../../store/metadata-store.js';
-import type { PipelineRunRecord, PipelineStatus } from '../../store/pipelines.js';
+import type { PipelineRunner, PipelineRunRecord, PipelineStatus } from '../../store/pipelines.js';
 import { specDigest } from '../spec/digest.js';
 import { resolveParams } from '../spec/params.js';
 import { parseSpec } from '../spec/schema.js';
 import type { JsonValue, PipelineSpec, ValueType } from '../spec/types.js';
 import { isArtifactType, listItemType } from '../spec/value-types.js';
 import { storeOutput } from './artifact-files.js';
+import { type ContainerEngine, detectContainerEngine } from './container.js';
 import { environmentFingerprint } from './environment.js';
 import { runDefinition } from './frame.js';
 import { compareRuns, type ReproductionReport } from './reproduce.js';
@@ -46,12 +47,21 @@ export class PipelineExecutor {
     spec: PipelineSpec,
     given: Record<string, unknown>,
     baseDir: string,
-    options: { runId?: string; seed?: number; useCache?: boolean; reproducesRunId?: string } = {},
+    options: { runId?: string; seed?: number; useCache?: boolean; runner?: PipelineRunner } = {},
   ): Promise<string> {
     const { runId } = options;
     // A caller-chosen id makes creation idempotent (a trigger event starts one run, however often it is retried).
     if (runId && (await this.options.store.pipelines.getRun(runId))) return runId;
     const verified = parseSpec(spec);
+    if (options.runner === 'container') {
+      const imageless = Object.values(verified.components).filter((c) => !c.implementation.image);
+      if (imageless.length > 0)
+        throw invalidArgument(
+          `the container runner runs each step in its image, and ${imageless.map((c) => `'${c.name}'`).join(', ')} ` +
+            'declare(s) none: give them one (component({ image }))',
+        );
+      await detectContainerEngine();
+    }
     const params = resolveParams(verified, given);
     for (const [name, param] of Object.entries(verified.params)) {
       params[name] = await this.#resolveArtifactParam(name, param.type, params[name]!);
@@ -67,7 +77,7 @@ export class PipelineExecutor {
       environment: await environmentFingerprint(),
       seed: options.seed ?? randomInt(2 ** 31),
       useCache: options.useCache ?? true,
-      reproducesRunId: options.reproducesRunId ?? null,
+      runner: options.runner ?? 'process',
     });
     return id;
   }
@@ -117,6 +127,7 @@ export class PipelineExecutor {
       seed: original.seed,
       useCache: false,
       reproducesRunId: original.id,
+      runner: original.runner,
     });
     await this.#execute(created);
     return compareRuns(this.options.store, original.id, created.id);
@@ -141,6 +152,14 @@ export class PipelineExecutor {
   async #execute(run: PipelineRunRecord): Promise<PipelineRunRecord> {
     const runs = this.options.store.pipelines;
     const runId = run.id;
+    let engine: ContainerEngine | null = null;
+    if (run.runner === 'container') {
+      try {
+        engine = await detectContainerEngine();
+      } catch (error) {
+        return runs.setRunStatus(runId, 'failed', errorMessage(error));
+      }
+    }
     await runs.abandonRunningAttempts(runId, 'the orchestrator stopped during this attempt');
     const started = await runs.setRunStatus(runId, 'running', null);
     const tracking = new RunTracking(this.options.store, this.options.artifacts);
@@ -163,6 +182,7 @@ export class PipelineExecutor {
       baseDir: run.baseDir,
       slots: new Semaphore(this.options.parallelism ?? 4),
       tracking,
+      engine,
       cancelled: cancellation.signal,
       // A reproduction re-runs steps to compare their results; it does not register models again.
       sideEffects: run.reproducesRunId === null,

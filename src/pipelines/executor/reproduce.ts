@@ -55,7 +55,7 @@ export async function compareRuns(
   for (const task of before) {
     if (task.kind !== 'component' || (task.status !== 'succeeded' && task.status !== 'cached')) continue;
     const again = redone.get(task.path);
-    if (!again || again.status !== 'succeeded') {
+    if (again?.status !== 'succeeded') {
       steps.push({
         task: task.path,
         verdict: again ? 'failed' : 'missing',

@@ -1,6 +1,7 @@
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import type { PipelineRunRecord, PipelineRunRepository } from '../../store/pipelines.js';
 import type { JsonValue, PipelineSpec } from '../spec/types.js';
+import type { ContainerEngine } from './container.js';
 import type { RunTracking } from './run-tracking.js';
 import type { Semaphore } from './semaphore.js';
 
@@ -20,6 +21,8 @@ export interface RunContext {
   readonly slots: Semaphore;
   /** Tracking runs of the pipeline run and its steps; model registrations. */
   readonly tracking: RunTracking;
+  /** The engine steps run in with the container runner; null with the process runner. */
+  readonly engine: ContainerEngine | null;
   /** Aborted when the run is cancelled: no task starts any more and running steps are killed. */
   readonly cancelled: AbortSignal;
   /** False when reproducing a run: steps run, but models are not registered again. */

@@ -40,6 +40,7 @@ export class SqlPipelineRunRepository implements PipelineRunRepository {
       seed: input.seed ?? 0,
       use_cache: input.useCache === false ? 0 : 1,
       reproduces_run_id: input.reproducesRunId ?? null,
+      runner: input.runner ?? 'process',
     };
     await writeTransaction(this.ctx, (trx) => trx.insertInto('pipeline_runs').values(row).execute());
     return runRecord(row);

@@ -3,6 +3,7 @@ import type { JsonObject } from '../metadata-store.js';
 import type {
   CacheEntry,
   PipelineAttemptRecord,
+  PipelineRunner,
   PipelineRunRecord,
   PipelineStatus,
   PipelineTaskKind,
@@ -34,6 +35,7 @@ export function runRecord(row: RunRow): PipelineRunRecord {
     seed: Number(row.seed),
     useCache: Number(row.use_cache) === 1,
     reproducesRunId: row.reproduces_run_id,
+    runner: row.runner as PipelineRunner,
   };
 }
 

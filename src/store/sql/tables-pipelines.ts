@@ -16,6 +16,7 @@ export interface PipelineTables {
     seed: number;
     use_cache: number;
     reproduces_run_id: string | null;
+    runner: string;
   };
   pipeline_tasks: {
     id: string;

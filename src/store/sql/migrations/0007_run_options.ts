@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from './migration.js';
 
-/** How a pipeline run executes: its seed, whether it may use the cache, and the run it reproduces. */
+/** How a pipeline run executes: its seed, whether it may use the cache, the run it reproduces, its runner. */
 export const runOptionsMigration: Migration = {
   version: 7,
   name: 'run-options',
@@ -16,5 +16,9 @@ export const runOptionsMigration: Migration = {
       .addColumn('use_cache', 'integer', (c) => c.notNull().defaultTo(1))
       .execute();
     await db.schema.alterTable('pipeline_runs').addColumn('reproduces_run_id', 'text').execute();
+    await db.schema
+      .alterTable('pipeline_runs')
+      .addColumn('runner', 'text', (c) => c.notNull().defaultTo('process'))
+      .execute();
   },
 };
