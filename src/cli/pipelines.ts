@@ -19,12 +19,20 @@ export function registerPipelineCommands(program: Command, runs: Command): void 
     .option('-p, --param <k=v...>', 'pipeline parameters (JSON values allowed: --param epochs=3)')
     .option('--export <name>', 'the exported pipeline to run', 'default')
     .option('--parallelism <n>', 'steps running at once', '4')
+    .option('--reuse-processes', 'hand steps to reused processes (much less overhead per step; steps share globals)')
     .option('--runner <runner>', 'process (default) or container (docker/podman, each step in its image)', 'process')
     .option('--json', 'machine-readable output')
     .action(
       async (
         file: string,
-        opts: { param?: string[]; export: string; parallelism: string; runner: string; json?: boolean },
+        opts: {
+          param?: string[];
+          export: string;
+          parallelism: string;
+          reuseProcesses?: boolean;
+          runner: string;
+          json?: boolean;
+        },
       ) =>
         withContext(async (ctx) => {
           const params = parseParams(opts.param ?? []);
@@ -32,7 +40,7 @@ export function registerPipelineCommands(program: Command, runs: Command): void 
           const path = resolve(file);
           await loadTypeScriptFor(path);
           const spec = await compileFile(path, { exportName: opts.export });
-          const executor = await executorFor(ctx, Number(opts.parallelism));
+          const executor = await executorFor(ctx, executorOptions(opts));
           if (opts.runner !== 'process' && opts.runner !== 'container')
             throw invalidArgument(`--runner ${opts.runner}: use process or container`);
           const runId = await executor.create(spec, params, dirname(path), { runner: opts.runner });
@@ -82,11 +90,12 @@ export function registerPipelineCommands(program: Command, runs: Command): void 
     )
     .argument('<run>', 'pipeline run id')
     .option('--parallelism <n>', 'steps running at once', '4')
+    .option('--reuse-processes', 'hand steps to reused processes (much less overhead per step; steps share globals)')
     .option('--json', 'machine-readable output')
-    .action(async (runId: string, opts: { parallelism: string; json?: boolean }) =>
+    .action(async (runId: string, opts: { parallelism: string; reuseProcesses?: boolean; json?: boolean }) =>
       withContext(async (ctx) => {
         await requiredRun(ctx, runId);
-        const report = await (await executorFor(ctx, Number(opts.parallelism))).reproduce(runId);
+        const report = await (await executorFor(ctx, executorOptions(opts))).reproduce(runId);
         if (!report.reproducible) process.exitCode = 1;
         if (opts.json) return printJson(report);
         printLines(
@@ -132,11 +141,12 @@ export function registerPipelineCommands(program: Command, runs: Command): void 
       .description(description)
       .argument('<run>', 'pipeline run id')
       .option('--parallelism <n>', 'steps running at once', '4')
+      .option('--reuse-processes', 'hand steps to reused processes (much less overhead per step; steps share globals)')
       .option('--json', 'machine-readable output')
-      .action(async (runId: string, opts: { parallelism: string; json?: boolean }) =>
+      .action(async (runId: string, opts: { parallelism: string; reuseProcesses?: boolean; json?: boolean }) =>
         withContext(async (ctx) => {
           await requiredRun(ctx, runId);
-          const run = await (await executorFor(ctx, Number(opts.parallelism)))[verb](runId);
+          const run = await (await executorFor(ctx, executorOptions(opts)))[verb](runId);
           await report(ctx, run, Boolean(opts.json));
           if (run.status !== 'succeeded') process.exitCode = 1;
         }),
@@ -208,6 +218,13 @@ async function report(ctx: Context, run: PipelineRunRecord, json: boolean): Prom
       ]),
     ),
   );
+}
+
+function executorOptions(opts: { parallelism: string; reuseProcesses?: boolean }) {
+  const parallelism = Number(opts.parallelism);
+  if (!Number.isInteger(parallelism) || parallelism < 1)
+    throw invalidArgument(`--parallelism ${opts.parallelism}: give a whole number of at least 1`);
+  return { parallelism, reuseProcesses: Boolean(opts.reuseProcesses) };
 }
 
 function clipText(text: string | null): string {

@@ -4,13 +4,17 @@ import type { RunStarter } from '../pipelines/triggers/trigger-service.js';
 import { FINISHED_STATUSES } from '../store/pipelines.js';
 import type { Context } from './context.js';
 
-export async function executorFor(ctx: Context, parallelism = 4): Promise<PipelineExecutor> {
+export async function executorFor(
+  ctx: Context,
+  options: { parallelism?: number; reuseProcesses?: boolean } = {},
+): Promise<PipelineExecutor> {
   const { PipelineExecutor } = await import('../pipelines/executor/executor.js');
   return new PipelineExecutor({
     store: ctx.store,
     artifacts: ctx.artifacts,
     workRoot: join(ctx.config.home, 'work'),
-    parallelism,
+    parallelism: options.parallelism ?? 4,
+    reuseProcesses: options.reuseProcesses ?? false,
   });
 }
 

@@ -150,12 +150,14 @@ async function runAttempt(
           },
           limits,
         )
-      : await launchStep({
-          requestPath: dirs.request,
-          module: request.kind === 'function' ? request.module : null,
-          cwd: dirs.work,
-          ...limits,
-        });
+      : ctx.workers
+        ? await ctx.workers.run({ requestPath: dirs.request, cwd: dirs.work, ...limits })
+        : await launchStep({
+            requestPath: dirs.request,
+            module: request.kind === 'function' ? request.module : null,
+            cwd: dirs.work,
+            ...limits,
+          });
     error = ctx.cancelled.aborted ? 'the run was cancelled' : exitProblem(exit, task.timeoutMs);
     if (error === null) result = await collectOutputs(ctx, component, dirs);
   } catch (e) {

@@ -18,6 +18,7 @@ import { runDefinition } from './frame.js';
 import { compareRuns, type ReproductionReport } from './reproduce.js';
 import { RunTracking } from './run-tracking.js';
 import { Semaphore } from './semaphore.js';
+import { StepWorkers } from './step-workers.js';
 import { artifactValue } from './values.js';
 
 export interface ExecutorOptions {
@@ -29,6 +30,12 @@ export interface ExecutorOptions {
   parallelism?: number;
   /** How often a running orchestrator looks for a cancellation recorded by another process (default 500 ms). */
   cancelPollMs?: number;
+  /**
+   * Hand steps to reused processes (see StepWorkers) instead of starting a process per step: far less overhead for
+   * fine-grained pipelines, at the price of steps of a run sharing a process's module cache and globals.
+   * The process runner only. Default false.
+   */
+  reuseProcesses?: boolean;
 }
 
 const RESUMABLE: readonly PipelineStatus[] = ['pending', 'running'];
@@ -172,6 +179,14 @@ export class PipelineExecutor {
       );
     }, this.options.cancelPollMs ?? 500);
     const spec = parseSpec(run.spec);
+    const workers =
+      engine === null && this.options.reuseProcesses
+        ? new StepWorkers(
+            Object.values(spec.components).map((c) =>
+              c.implementation.kind === 'function' ? c.implementation.module : null,
+            ),
+          )
+        : null;
     const ctx = {
       runId,
       run: started,
@@ -183,6 +198,7 @@ export class PipelineExecutor {
       slots: new Semaphore(this.options.parallelism ?? 4),
       tracking,
       engine,
+      workers,
       cancelled: cancellation.signal,
       // A reproduction re-runs steps to compare their results; it does not register models again.
       sideEffects: run.reproducesRunId === null,
@@ -192,6 +208,7 @@ export class PipelineExecutor {
       ({ frame } = await runDefinition(ctx, spec, run.params as Record<string, JsonValue>, ''));
     } finally {
       clearInterval(poll);
+      workers?.close();
     }
     const cancelled = cancellation.signal.aborted || (await runs.getRun(runId))?.status === 'cancelled';
     const [status, error] = cancelled

@@ -25,8 +25,13 @@ function tsx(): string {
  * step's module is not plain JavaScript. A command step (`module` null) never needs it from a compiled runner.
  */
 export function stepNodeArgs(module: string | null): string[] {
-  const typescript = RUNNER.endsWith('.ts') || (module !== null && !JS_MODULE.test(module));
-  return typescript ? ['--import', tsx(), RUNNER] : [RUNNER];
+  return [...nodeArgsFor(RUNNER, [module]), RUNNER];
+}
+
+/** `--import tsx` when the entry file or any of the modules it will import is TypeScript; else nothing. */
+export function nodeArgsFor(entry: string, modules: readonly (string | null)[]): string[] {
+  const typescript = entry.endsWith('.ts') || modules.some((m) => m !== null && !JS_MODULE.test(m));
+  return typescript ? ['--import', tsx()] : [];
 }
 
 export interface StepExit {

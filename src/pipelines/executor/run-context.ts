@@ -4,6 +4,7 @@ import type { JsonValue, PipelineSpec } from '../spec/types.js';
 import type { ContainerEngine } from './container.js';
 import type { RunTracking } from './run-tracking.js';
 import type { Semaphore } from './semaphore.js';
+import type { StepWorkers } from './step-workers.js';
 
 /** What every part of one run's execution shares. */
 export interface RunContext {
@@ -23,6 +24,8 @@ export interface RunContext {
   readonly tracking: RunTracking;
   /** The engine steps run in with the container runner; null with the process runner. */
   readonly engine: ContainerEngine | null;
+  /** Reused step processes, when the executor reuses them; null: a process per step. */
+  readonly workers: StepWorkers | null;
   /** Aborted when the run is cancelled: no task starts any more and running steps are killed. */
   readonly cancelled: AbortSignal;
   /** False when reproducing a run: steps run, but models are not registered again. */
