@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -121,6 +121,36 @@ describe('pipeline executor', () => {
       ['output:sample', 'output:value', 'metric:value@0'],
     );
     await assert.rejects(executor.reproduce(report.runId.slice(0, 8)), /no pipeline run/);
+  });
+
+  it("a change to a component's code misses the cache; unchanged components still hit it", async () => {
+    const dsl = new URL('../dsl/index.ts', import.meta.url).href;
+    const write = async (dir: string, increment: number) => {
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, 'pipeline.mts');
+      await writeFile(
+        file,
+        [
+          `import { component, pipeline } from '${dsl}';`,
+          "export const stable = component({ name: 'stable', outputs: { n: 'number' }, cache: true }, async () => ({ n: 1 }));",
+          "export const changing = component({ name: 'changing', inputs: { n: 'number' }, outputs: { n: 'number' }, cache: true },",
+          `  async ({ n }) => ({ n: n + ${increment} }));`,
+          "export default pipeline({ name: 'code-change' }, () => { changing({ n: stable().outputs.n }); });",
+        ].join('\n'),
+      );
+      return compileFile(file);
+    };
+    const statuses = async (runId: string) =>
+      Object.fromEntries((await store.pipelines.listTasks(runId)).map((t) => [t.path, [t.status, t.outputs?.n]]));
+    const v1 = await write(join(home, 'code-v1'), 1);
+    const first = await executor.run(v1, {}, join(home, 'code-v1'));
+    assert.deepEqual(await statuses(first.id), { stable: ['succeeded', 1], changing: ['succeeded', 2] });
+    const again = await executor.run(v1, {}, join(home, 'code-v1'));
+    assert.deepEqual(await statuses(again.id), { stable: ['cached', 1], changing: ['cached', 2] });
+    const v2 = await write(join(home, 'code-v2'), 10);
+    assert.notEqual(v2.components.changing?.digest, v1.components.changing?.digest);
+    const changed = await executor.run(v2, {}, join(home, 'code-v2'));
+    assert.deepEqual(await statuses(changed.id), { stable: ['cached', 1], changing: ['succeeded', 11] });
   });
 
   it('cancels a running run: the running step is killed, nothing new starts; retry then finishes it', async () => {
