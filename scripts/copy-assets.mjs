@@ -1,8 +1,8 @@
-// Copies the non-TypeScript files the built package reads at run time (gRPC .proto definitions) from src/ to dist/.
+// Copies the non-TypeScript files the built package reads at run time (gRPC .proto definitions, module hooks written as .mjs) from src/ to dist/.
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
-const ASSET = /\.proto$/;
+const ASSET = /\.(proto|mjs)$/;
 function assets(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);

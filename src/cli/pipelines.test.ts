@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -88,6 +88,31 @@ describe('osprey run and osprey runs', () => {
     const all = JSON.parse((await runCli(['runs', 'ls', '--steps', '--json'], env)).stdout) as { kind: string }[];
     assert.equal(all.filter((r) => r.kind === 'pipeline').length, 2);
     assert.equal(all.filter((r) => r.kind === 'step').length, 10);
+  });
+
+  it("runs a pipeline file from anywhere that imports from 'osprey', steps included", async () => {
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere, { recursive: true });
+    const source = [
+      "import { component, pipeline } from 'osprey';",
+      "export const double = component({ name: 'double', inputs: { n: 'number' }, outputs: { n: 'number' } },",
+      '  async ({ n }) => ({ n: n * 2 }));',
+      "export default pipeline({ name: 'elsewhere', params: { n: 'number' } }, ({ n }) => ({",
+      '  n: double({ n }).outputs.n,',
+      '}));',
+    ].join('\n');
+    await writeFile(join(elsewhere, 'flow.mts'), source);
+    const ran = await runCli(
+      ['run', join(elsewhere, 'flow.mts'), '--param', 'n=21', '--reuse-processes', '--json'],
+      env,
+    );
+    assert.equal(ran.code, 0, ran.stderr);
+    const run = JSON.parse(ran.stdout) as RunJson;
+    assert.deepEqual(run.tasks.find((t) => t.name === 'double')?.outputs, { n: 42 });
+    await writeFile(join(elsewhere, 'flow.ts'), source);
+    const commonjs = await runCli(['run', join(elsewhere, 'flow.ts')], env);
+    assert.equal(commonjs.code, 2, commonjs.stderr);
+    assert.match(commonjs.stderr, /loaded as CommonJS; name it \.mts/);
   });
 
   it('reproduce re-runs a run without the cache and names the first step that diverged', async () => {

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import type { PipelineExecutor } from '../pipelines/executor/executor.js';
+import { OSPREY_ALIAS } from '../pipelines/executor/launch.js';
 import type { RunStarter } from '../pipelines/triggers/trigger-service.js';
 import { FINISHED_STATUSES } from '../store/pipelines.js';
 import type { Context } from './context.js';
@@ -48,15 +49,19 @@ export async function resumeInterrupted(ctx: Context): Promise<string[]> {
 }
 
 let typeScriptLoader: Promise<void> | undefined;
+let ospreyAlias: Promise<unknown> | undefined;
 
 /**
- * Pipeline files are TypeScript. From source the CLI already runs under tsx; the built CLI (plain node) registers
- * tsx's loader once, the first time it imports a `.ts`/`.mts` pipeline file.
+ * Prepares this process to import a pipeline file from anywhere on the machine: `import … from 'osprey'` resolves
+ * to this installation (pipelines/loader), and TypeScript loads — from source the CLI already runs under tsx; the
+ * built CLI (plain node) registers tsx's loader once, the first time it imports a `.ts`/`.mts` pipeline file.
  */
-export function loadTypeScriptFor(file: string): Promise<void> {
-  if (!/\.(c|m)?ts$/.test(file) || import.meta.url.endsWith('.ts')) return Promise.resolve();
+export async function loadTypeScriptFor(file: string): Promise<void> {
+  ospreyAlias ??= import(OSPREY_ALIAS);
+  await ospreyAlias;
+  if (!/\.(c|m)?ts$/.test(file) || import.meta.url.endsWith('.ts')) return;
   typeScriptLoader ??= import('tsx/esm/api').then((tsx) => {
     tsx.register();
   });
-  return typeScriptLoader;
+  await typeScriptLoader;
 }

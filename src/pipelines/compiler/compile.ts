@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { invalidArgument } from '../../core/errors.js';
+import { errorMessage, invalidArgument } from '../../core/errors.js';
 import { modulesBeingEvaluated } from '../dsl/location.js';
 import { pipelineDefinitionOf } from '../dsl/pipeline.js';
 import { PIPELINE_SPEC_VERSION, type PipelineDefinition, type PipelineSpec } from '../spec/types.js';
@@ -40,6 +40,25 @@ export async function compile(pipeline: unknown, options: CompileOptions = {}): 
   return spec;
 }
 
+/** A CommonJS-loaded `.ts` file cannot take part in ES module imports; say how to fix it. */
+const COMMONJS_TS =
+  /require\(\) ES Module|ERR_REQUIRE_(CYCLE_MODULE|ESM)|Cannot use import statement outside a module|Cannot find module 'osprey'\nRequire stack/;
+
+async function importPipelineModule(path: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    const text = `${(error as { code?: string }).code ?? ''} ${errorMessage(error)}`;
+    if (/\.ts$/.test(path) && COMMONJS_TS.test(text))
+      throw invalidArgument(
+        `cannot load ${path}: a .ts file outside an ES module package is loaded as CommonJS; name it .mts, or add ` +
+          'a package.json with "type": "module" next to it',
+        { file: path },
+      );
+    throw error;
+  }
+}
+
 /**
  * Imports a pipeline module and compiles its default export (or `exportName`). Importing TypeScript needs a
  * loader such as tsx in the running process.
@@ -49,7 +68,7 @@ export async function compileFile(
   options: CompileOptions & { exportName?: string } = {},
 ): Promise<PipelineSpec> {
   const path = resolve(file);
-  const namespace = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  const namespace = await importPipelineModule(path);
   const exportName = options.exportName ?? 'default';
   const value = namespace[exportName];
   if (!pipelineDefinitionOf(value)) {

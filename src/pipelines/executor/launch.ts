@@ -28,11 +28,17 @@ export function stepNodeArgs(module: string | null): string[] {
   return [...nodeArgsFor(RUNNER, [module]), RUNNER];
 }
 
-/** `--import tsx` when the entry file or any of the modules it will import is TypeScript; else nothing. */
+/**
+ * The `--import`s of a step process: the `osprey` alias (component modules anywhere may import from 'osprey'),
+ * and tsx when the entry file or any of the modules it will import is TypeScript.
+ */
 export function nodeArgsFor(entry: string, modules: readonly (string | null)[]): string[] {
   const typescript = entry.endsWith('.ts') || modules.some((m) => m !== null && !JS_MODULE.test(m));
-  return typescript ? ['--import', tsx()] : [];
+  return [...(typescript ? ['--import', tsx()] : []), '--import', OSPREY_ALIAS];
 }
+
+/** Registers the `osprey` import alias (see pipelines/loader). */
+export const OSPREY_ALIAS = new URL('../loader/register.mjs', import.meta.url).href;
 
 export interface StepExit {
   exitCode: number | null;

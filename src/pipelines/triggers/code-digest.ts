@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { invalidArgument } from '../../core/errors.js';
+import { OSPREY_ALIAS } from '../executor/launch.js';
 import type { PipelineSpec } from '../spec/types.js';
 
 const CHILD = fileURLToPath(new URL('./code-digest-child.js', import.meta.url));
@@ -23,7 +24,15 @@ export async function compilePipelineFresh(file: string): Promise<PipelineSpec> 
 
 async function compileInChild(file: string, flags: string[]): Promise<string> {
   const fromSource = import.meta.url.endsWith('.ts');
-  const args = ['--import', 'tsx', fromSource ? CHILD_SOURCE : CHILD, file, ...flags];
+  const args = [
+    '--import',
+    import.meta.resolve('tsx'),
+    '--import',
+    OSPREY_ALIAS,
+    fromSource ? CHILD_SOURCE : CHILD,
+    file,
+    ...flags,
+  ];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
