@@ -109,6 +109,9 @@ describe('osprey run and osprey runs', () => {
     assert.equal(ran.code, 0, ran.stderr);
     const run = JSON.parse(ran.stdout) as RunJson;
     assert.deepEqual(run.tasks.find((t) => t.name === 'double')?.outputs, { n: 42 });
+    const plain = await runCli(['run', join(elsewhere, 'flow.mts'), '--param', 'n=1'], env);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stderr, /^✓ double succeeded$/m, 'a line per finished step when not on a terminal');
     await writeFile(join(elsewhere, 'flow.ts'), source);
     const commonjs = await runCli(['run', join(elsewhere, 'flow.ts')], env);
     assert.equal(commonjs.code, 2, commonjs.stderr);

@@ -5,6 +5,7 @@ import { invalidArgument } from '../core/errors.js';
 import type { PipelineRunRecord } from '../store/pipelines.js';
 import { type Context, withContext } from './context.js';
 import { printJson, printLines, table } from './output.js';
+import { watchRun } from './run-progress.js';
 import { executorFor, loadTypeScriptFor } from './run-starter.js';
 
 /**
@@ -45,7 +46,8 @@ export function registerPipelineCommands(program: Command, runs: Command): void 
             throw invalidArgument(`--runner ${opts.runner}: use process or container`);
           const runId = await executor.create(spec, params, dirname(path), { runner: opts.runner });
           if (!opts.json) printLines(`pipeline ${spec.name}: run ${runId}`);
-          const run = await executor.resume(runId);
+          const stopWatching = watchRun(ctx, runId, { quiet: Boolean(opts.json) });
+          const run = await executor.resume(runId).finally(stopWatching);
           await report(ctx, run, Boolean(opts.json));
           if (run.status !== 'succeeded') process.exitCode = 1;
         }),
