@@ -9,6 +9,8 @@
  * - A method either completes or changes nothing (one transaction), also when the process dies midway.
  * - Safe under concurrent callers in several processes sharing one database.
  */
+
+import type { MonitorRepository, PredictionLogRepository } from './monitors.js';
 import type { PipelineRunRepository } from './pipelines.js';
 import type { RegistryRepository } from './registry.js';
 import type { TokenRepository } from './tokens.js';
@@ -26,6 +28,8 @@ export interface MetadataStore {
   readonly tokens: TokenRepository;
   readonly pipelines: PipelineRunRepository;
   readonly triggers: TriggerRepository;
+  readonly monitors: MonitorRepository;
+  readonly predictions: PredictionLogRepository;
   /** The newest migration applied (migrations run when the store is opened). */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

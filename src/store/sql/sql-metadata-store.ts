@@ -1,5 +1,6 @@
 import type { OspreyConfig } from '../../core/config.js';
 import type { DatasetRepository, MetadataStore } from '../metadata-store.js';
+import type { MonitorRepository, PredictionLogRepository } from '../monitors.js';
 import type { PipelineRunRepository } from '../pipelines.js';
 import type { RegistryRepository } from '../registry.js';
 import type { TokenRepository } from '../tokens.js';
@@ -7,8 +8,10 @@ import type { TrackingRepository } from '../tracking.js';
 import type { TriggerRepository } from '../triggers.js';
 import { SqlDatasetRepository } from './dataset-repository.js';
 import { appliedSchemaVersion, migrate } from './migrator.js';
+import { SqlMonitorRepository } from './monitor-repository.js';
 import { SqlPipelineRunRepository } from './pipeline-repository.js';
 import { describePostgresUrl, openPostgresKysely } from './postgres-dialect.js';
+import { SqlPredictionLogRepository } from './prediction-log-repository.js';
 import { SqlRegistryRepository } from './registry-repository.js';
 import { openSqliteKysely } from './sqlite-dialect.js';
 import type { SqlKind } from './tables.js';
@@ -25,6 +28,8 @@ class SqlMetadataStore implements MetadataStore {
   readonly tokens: TokenRepository;
   readonly pipelines: PipelineRunRepository;
   readonly triggers: TriggerRepository;
+  readonly monitors: MonitorRepository;
+  readonly predictions: PredictionLogRepository;
   #closed: Promise<void> | undefined;
 
   constructor(private readonly ctx: SqlContext) {
@@ -34,6 +39,8 @@ class SqlMetadataStore implements MetadataStore {
     this.tokens = new SqlTokenRepository(ctx);
     this.pipelines = new SqlPipelineRunRepository(ctx);
     this.triggers = new SqlTriggerRepository(ctx);
+    this.monitors = new SqlMonitorRepository(ctx);
+    this.predictions = new SqlPredictionLogRepository(ctx);
   }
 
   get kind(): SqlKind {

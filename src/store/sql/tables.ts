@@ -1,3 +1,4 @@
+import type { MonitorTables } from './tables-monitors.js';
 import type { PipelineTables } from './tables-pipelines.js';
 import type { RegistryTables } from './tables-registry.js';
 import type { TokenTables } from './tables-tokens.js';
@@ -44,7 +45,13 @@ export interface DatasetVersionsTable {
   created_at: number;
 }
 
-export interface Database extends TrackingTables, RegistryTables, TokenTables, PipelineTables, TriggerTables {
+export interface Database
+  extends TrackingTables,
+    RegistryTables,
+    TokenTables,
+    PipelineTables,
+    TriggerTables,
+    MonitorTables {
   schema_migrations: SchemaMigrationsTable;
   datasets: DatasetsTable;
   dataset_versions: DatasetVersionsTable;

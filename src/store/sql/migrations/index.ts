@@ -5,6 +5,7 @@ import { tokensMigration } from './0004_tokens.js';
 import { pipelinesMigration } from './0005_pipelines.js';
 import { triggersMigration } from './0006_triggers.js';
 import { runOptionsMigration } from './0007_run_options.js';
+import { monitorsMigration } from './0008_monitors.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is a new file here and one more line below (0002_tracking, 0003_registry…). */
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   pipelinesMigration,
   triggersMigration,
   runOptionsMigration,
+  monitorsMigration,
 ];
 
 export type { Migration } from './migration.js';
