@@ -2,7 +2,6 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage, isOspreyError } from '../core/errors.js';
 import { registerDataCommands } from './data.js';
 import { registerDemoCommand } from './demo.js';
-import { registerDriftCommand } from './drift.js'; // TEMP-DRIFT
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeOf } from './exit-codes.js';
 import { registerModelCommands } from './models.js';
 import { registerPipelineCommands } from './pipelines.js';
@@ -29,7 +28,6 @@ export function buildProgram(): Command {
   registerStepCommand(program);
   registerTokenCommands(program);
   registerDemoCommand(program);
-  registerDriftCommand(program); // TEMP-DRIFT
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();
