@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { invalidArgument } from '../core/errors.js';
 import type { PipelineRunRecord } from '../store/pipelines.js';
 import { type Context, withContext } from './context.js';
@@ -12,6 +12,10 @@ import { executorFor, loadTypeScriptFor } from './run-starter.js';
  * Pipelines: `osprey run FILE`, `osprey compile FILE`, and the verbs only pipeline runs have under `osprey runs`:
  * `logs`, `resume`, `retry`, `cancel` (`runs ls|show` list and show every run: a pipeline run is a tracking run).
  */
+const parallelismOption = () => new Option('--parallelism <n>', 'steps running at once').default('4');
+const reuseProcessesOption = () =>
+  new Option('--reuse-processes', 'hand steps to reused processes (much less overhead per step; steps share globals)');
+
 export function registerPipelineCommands(program: Command, runs: Command): void {
   program
     .command('run')
@@ -19,8 +23,8 @@ export function registerPipelineCommands(program: Command, runs: Command): void 
     .argument('<file>', 'a pipeline file (its default export, or --export)')
     .option('-p, --param <k=v...>', 'pipeline parameters (JSON values allowed: --param epochs=3)')
     .option('--export <name>', 'the exported pipeline to run', 'default')
-    .option('--parallelism <n>', 'steps running at once', '4')
-    .option('--reuse-processes', 'hand steps to reused processes (much less overhead per step; steps share globals)')
+    .addOption(parallelismOption())
+    .addOption(reuseProcessesOption())
     .option('--runner <runner>', 'process (default) or container (docker/podman, each step in its image)', 'process')
     .option('--json', 'machine-readable output')
     .action(
@@ -91,8 +95,8 @@ export function registerPipelineCommands(program: Command, runs: Command): void 
         'without the cache; report per step whether outputs and metrics came out identical (exit 1 if not)',
     )
     .argument('<run>', 'pipeline run id')
-    .option('--parallelism <n>', 'steps running at once', '4')
-    .option('--reuse-processes', 'hand steps to reused processes (much less overhead per step; steps share globals)')
+    .addOption(parallelismOption())
+    .addOption(reuseProcessesOption())
     .option('--json', 'machine-readable output')
     .action(async (runId: string, opts: { parallelism: string; reuseProcesses?: boolean; json?: boolean }) =>
       withContext(async (ctx) => {
@@ -142,8 +146,8 @@ export function registerPipelineCommands(program: Command, runs: Command): void 
       .command(verb)
       .description(description)
       .argument('<run>', 'pipeline run id')
-      .option('--parallelism <n>', 'steps running at once', '4')
-      .option('--reuse-processes', 'hand steps to reused processes (much less overhead per step; steps share globals)')
+      .addOption(parallelismOption())
+      .addOption(reuseProcessesOption())
       .option('--json', 'machine-readable output')
       .action(async (runId: string, opts: { parallelism: string; reuseProcesses?: boolean; json?: boolean }) =>
         withContext(async (ctx) => {

@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { OspreyError } from '../../core/errors.js';
 import type { StepExit } from './launch.js';
+import { stopOnLimits } from './step-stopper.js';
 
 export const CONTAINER_ENGINES = ['docker', 'podman'] as const;
 export type ContainerEngine = (typeof CONTAINER_ENGINES)[number];
 
 const PROBE_TIMEOUT_MS = 15_000;
-const KILL_GRACE_MS = 2000;
 
 /**
  * The container engine that answers on this machine: `OSPREY_CONTAINER_ENGINE` when set, else docker, else podman.
@@ -99,26 +99,15 @@ export function launchContainerStep(
   const log = openSync(options.logPath, 'a');
   const child = spawn(step.engine, containerRunArgs(step), { stdio: ['ignore', log, log] });
   closeSync(log);
-  let timedOut = false;
-  const timers: NodeJS.Timeout[] = [];
-  const stop = () => {
-    spawn(step.engine, ['kill', step.name], { stdio: 'ignore' }).on('error', () => {});
-    timers.push(setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS));
-  };
-  if (options.timeoutMs !== null)
-    timers.push(
-      setTimeout(() => {
-        timedOut = true;
-        stop();
-      }, options.timeoutMs),
-    );
-  if (options.signal?.aborted) stop();
-  else options.signal?.addEventListener('abort', stop, { once: true });
+  // The engine client may not pass signals on: kill the container by name, then the client.
+  const limits = stopOnLimits(options, (signal) => {
+    if (signal === 'SIGTERM') spawn(step.engine, ['kill', step.name], { stdio: 'ignore' }).on('error', () => {});
+    else child.kill('SIGKILL');
+  });
   return new Promise((resolve) => {
     const finish = (exitCode: number | null, signal: string | null) => {
-      options.signal?.removeEventListener('abort', stop);
-      for (const timer of timers) clearTimeout(timer);
-      resolve({ exitCode, signal, timedOut, durationMs: Math.round(performance.now() - started) });
+      limits.done();
+      resolve({ exitCode, signal, timedOut: limits.timedOut(), durationMs: Math.round(performance.now() - started) });
     };
     child.on('error', () => finish(null, null));
     child.on('exit', (code, signal) => finish(code, signal));

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { killGroup, stopOnLimits } from './step-stopper.js';
 
 const RUNNER = fileURLToPath(
   new URL(`./step-runner${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
-const KILL_GRACE_MS = 2000;
 const JS_MODULE = /\.[cm]?js$/;
 
 let tsxLoader: string | undefined;
@@ -71,35 +71,11 @@ export function launchStep(options: {
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });
   closeSync(log);
-  let timedOut = false;
-  const killGroup = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  const timers: NodeJS.Timeout[] = [];
-  if (options.timeoutMs !== null) {
-    timers.push(
-      setTimeout(() => {
-        timedOut = true;
-        killGroup('SIGTERM');
-        timers.push(setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS));
-      }, options.timeoutMs),
-    );
-  }
-  const cancel = () => {
-    killGroup('SIGTERM');
-    timers.push(setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS));
-  };
-  if (options.signal?.aborted) cancel();
-  else options.signal?.addEventListener('abort', cancel, { once: true });
+  const limits = stopOnLimits(options, (signal) => killGroup(child, signal));
   return new Promise((resolve) => {
     const finish = (exitCode: number | null, signal: string | null) => {
-      options.signal?.removeEventListener('abort', cancel);
-      for (const timer of timers) clearTimeout(timer);
-      resolve({ exitCode, signal, timedOut, durationMs: Math.round(performance.now() - started) });
+      limits.done();
+      resolve({ exitCode, signal, timedOut: limits.timedOut(), durationMs: Math.round(performance.now() - started) });
     };
     child.on('error', () => finish(null, null));
     child.on('exit', (code, signal) => finish(code, signal));

@@ -2,12 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { StepExit } from './launch.js';
 import { nodeArgsFor } from './launch.js';
+import { KILL_GRACE_MS, killGroup, stopOnLimits } from './step-stopper.js';
 import type { WorkerReply, WorkerTask } from './step-worker.js';
 
 const WORKER = fileURLToPath(
   new URL(`./step-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
-const KILL_GRACE_MS = 2000;
 
 interface Worker {
   child: ChildProcess;
@@ -47,21 +47,7 @@ export class StepWorkers {
     const started = performance.now();
     const worker = this.#idle.pop() ?? this.#start();
     await worker.ready;
-    let timedOut = false;
-    const timers: NodeJS.Timeout[] = [];
-    const kill = () => {
-      killGroup(worker.child, 'SIGTERM');
-      timers.push(setTimeout(() => killGroup(worker.child, 'SIGKILL'), KILL_GRACE_MS));
-    };
-    if (options.timeoutMs !== null)
-      timers.push(
-        setTimeout(() => {
-          timedOut = true;
-          kill();
-        }, options.timeoutMs),
-      );
-    if (options.signal?.aborted) kill();
-    else options.signal?.addEventListener('abort', kill, { once: true });
+    const limits = stopOnLimits(options, (signal) => killGroup(worker.child, signal));
     const outcome = await new Promise<{ code: number | null; signal: string | null; alive: boolean }>((resolve) => {
       worker.onExit = (exit) => resolve({ ...exit, alive: false });
       worker.child.once('message', (reply: WorkerReply) =>
@@ -70,8 +56,8 @@ export class StepWorkers {
       const task: WorkerTask = { requestPath: options.requestPath, logPath: options.logPath, cwd: options.cwd };
       worker.child.send(task);
     });
-    for (const timer of timers) clearTimeout(timer);
-    options.signal?.removeEventListener('abort', kill);
+    limits.done();
+    const timedOut = limits.timedOut();
     worker.onExit = undefined;
     worker.steps++;
     const reusable = outcome.alive && outcome.code === 0 && !timedOut && worker.steps < this.maxSteps;
@@ -122,13 +108,5 @@ export class StepWorkers {
     const timer = setTimeout(() => killGroup(worker.child, 'SIGKILL'), KILL_GRACE_MS);
     timer.unref();
     worker.child.once('exit', () => clearTimeout(timer));
-  }
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, signal);
-  } catch {
-    // already gone
   }
 }
