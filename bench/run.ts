@@ -2,12 +2,14 @@
 import { benchHash } from './hash.js';
 import { benchPipelines } from './pipelines.js';
 import { benchProfile } from './profile.js';
+import { benchServing } from './serving.js';
 import { benchTracking } from './tracking.js';
 
 const all: Record<string, () => Promise<void>> = {
   hash: benchHash,
   pipelines: benchPipelines,
   profile: benchProfile,
+  serving: benchServing,
   tracking: benchTracking,
 };
 const chosen = process.argv.slice(2).filter((a) => a in all);

@@ -6,6 +6,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeOf } from './exit-codes.js';
 import { registerModelCommands } from './models.js';
 import { registerPipelineCommands } from './pipelines.js';
 import { registerTrackingCommands } from './runs.js';
+import { registerServeCommand } from './serve.js';
 import { registerServerCommand } from './server.js';
 import { registerStepCommand } from './step.js';
 import { registerTokenCommands } from './tokens.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerDataCommands(program);
   registerServerCommand(program);
+  registerServeCommand(program);
   const runs = registerTrackingCommands(program);
   registerModelCommands(program);
   registerPipelineCommands(program, runs);

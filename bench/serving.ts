@@ -1,0 +1,292 @@
+// Model serving benchmark (issue 6), loopback only, each case bounded in time. Peers measured in the same run on the
+// same model (tabular_classifier: 10 features → 3 probabilities + label):
+// - Flask + gunicorn, 2 sync workers (bench/peers/flask_serving.py; Debian's python3-flask, gunicorn, python3-onnx —
+//   NumPy runs the model's graph, Debian 12 having no python3-onnxruntime);
+// - a bare Node `http` server answering a fixed response (the transport's limit on this machine);
+// - ONNX Runtime in process at batch 64.
+// REST load comes from wrk (Debian's `wrk`); gRPC load, and REST load for the like-for-like gRPC comparison, from
+// bench/serving-load.ts (Node clients in their own process). Each case runs ROUNDS times interleaved with its peers;
+// medians are compared. OSPREY_BENCH_SECONDS (default 5) and OSPREY_BENCH_ROUNDS (default 3) bound the run.
+//   node --import tsx bench/serving.ts
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_MODEL_CONFIG } from '../src/serving/model-config.js';
+import { DirectoryModelRepository } from '../src/serving/model-repository.js';
+import { startModelServer } from '../src/serving/model-server.js';
+import { encodeBinaryData } from '../src/serving/protocol/binary-data.js';
+import { OnnxRuntime } from '../src/serving/runtimes/onnx/onnx-runtime.js';
+import { fixtureModelPath } from '../src/serving/test-support/fixtures.js';
+import { tempRepository } from '../src/serving/test-support/repository.js';
+import { median, report } from './lib.js';
+
+const SECONDS = Number(process.env.OSPREY_BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.OSPREY_BENCH_ROUNDS ?? 3);
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const ONE_ROW = Array.from({ length: 10 }, (_, i) => (i + 1) / 10);
+
+interface Measured {
+  rps: number;
+  p99Ms: number;
+  errors: number;
+}
+
+export async function benchServing(): Promise<void> {
+  if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is not installed: apt-get install -y wrk');
+  const scratch = await mkdtemp(join(tmpdir(), 'osprey-bench-serving-'));
+  const repo = await tempRepository();
+  await repo.addVersion('tabular', 1);
+  await repo.addVersion('tabular_nobatch', 1);
+  await repo.writeConfig('tabular_nobatch', 'config.json', '{"max_batch_size": 0}');
+  const runtime = new OnnxRuntime();
+  const osprey = await startModelServer({
+    runtime,
+    repository: new DirectoryModelRepository(repo.root, DEFAULT_MODEL_CONFIG),
+    host: '127.0.0.1',
+    httpPort: 0,
+    grpcPort: 0,
+    version: 'bench',
+  });
+  const inferUrl = (model: string) => `${osprey.httpUrl}/v2/models/${model}/infer`;
+  const oneRowBody = JSON.stringify({
+    inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 10], data: ONE_ROW }],
+  });
+  const fixed = Buffer.from(
+    await (await fetch(inferUrl('tabular'), { method: 'POST', body: oneRowBody })).arrayBuffer(),
+  );
+  const bare = await startBareServer(fixed);
+  const flask = await startFlask();
+  try {
+    const jsonScript = await wrkScript(scratch, 'json.lua', Buffer.from(oneRowBody), {});
+    const binary = binaryBody(64);
+    const binaryScript = await wrkScript(scratch, 'binary.lua', binary.body, {
+      'Content-Type': 'application/octet-stream',
+      'Inference-Header-Content-Length': String(binary.headerLength),
+    });
+    const inProcess64 = await inProcessRowsPerSecond(runtime, 64);
+
+    const rounds = {
+      osprey: [] as Measured[],
+      bare: [] as Measured[],
+      flask: [] as Measured[],
+      grpc: [] as Measured[],
+      restNode: [] as Measured[],
+      binary64: [] as Measured[],
+      batchingOn: [] as Measured[],
+      batchingOff: [] as Measured[],
+    };
+    await wrk(inferUrl('tabular'), jsonScript, 16, 2); // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.osprey.push(await wrk(inferUrl('tabular'), jsonScript, 16));
+      rounds.bare.push(await wrk(`${bare.url}/v2/models/tabular/infer`, jsonScript, 16));
+      if (flask) rounds.flask.push(await wrk(`${flask.url}/v2/models/tabular/infer`, jsonScript, 16));
+      rounds.grpc.push(await nodeLoad('grpc', osprey.grpcAddress!, 16, 1));
+      rounds.restNode.push(await nodeLoad('rest', osprey.httpUrl, 16, 1));
+      rounds.binary64.push(await wrk(inferUrl('tabular'), binaryScript, 16));
+      rounds.batchingOn.push(await wrk(inferUrl('tabular'), jsonScript, 64));
+      rounds.batchingOff.push(await wrk(inferUrl('tabular_nobatch'), jsonScript, 64));
+    }
+    const m = Object.fromEntries(
+      Object.entries(rounds).map(([k, v]) => [
+        k,
+        v.length === 0
+          ? undefined
+          : {
+              rps: median(v.map((x) => x.rps)),
+              p99Ms: median(v.map((x) => x.p99Ms)),
+              errors: v.reduce((s, x) => s + x.errors, 0),
+            },
+      ]),
+    ) as Record<keyof typeof rounds, Measured | undefined>;
+    const fmt = (x: Measured | undefined, unit = 'req/s') =>
+      x ? `${Math.round(x.rps).toLocaleString('en')} ${unit}, p99 ${x.p99Ms.toFixed(2)} ms, errors ${x.errors}` : 'n/a';
+    const ratio = (a: number | undefined, b: number | undefined, target: number) =>
+      a === undefined || b === undefined
+        ? 'n/a'
+        : `${(a / b).toFixed(2)}× (target ≥ ${target}×) ${a / b >= target ? 'ok' : 'MISSED'}`;
+    report(`Model serving (tabular_classifier, ${SECONDS} s × ${ROUNDS} rounds, medians)`, [
+      ['REST 1 row @16 (wrk): Osprey', fmt(m.osprey)],
+      ['REST 1 row @16 (wrk): bare node http', fmt(m.bare)],
+      [
+        `REST 1 row @16 (wrk): Flask+gunicorn`,
+        flask ? fmt(m.flask) : 'not run (install python3-flask gunicorn python3-onnx)',
+      ],
+      ['gRPC unary 1 row @16 (node client)', fmt(m.grpc)],
+      ['REST 1 row @16 (node client)', fmt(m.restNode)],
+      [
+        'REST binary 64 rows @16 (wrk)',
+        m.binary64 ? fmt({ ...m.binary64, rps: m.binary64.rps * 64 }, 'rows/s') : 'n/a',
+      ],
+      ['in-process ONNX Runtime, batch 64', `${Math.round(inProcess64).toLocaleString('en')} rows/s`],
+      ['REST 1 row @64, batching on', fmt(m.batchingOn)],
+      ['REST 1 row @64, batching off', fmt(m.batchingOff)],
+      ['ratio Osprey / Flask', ratio(m.osprey?.rps, m.flask?.rps, 10)],
+      [
+        'p99 Osprey vs Flask',
+        m.osprey && m.flask
+          ? `${m.osprey.p99Ms.toFixed(2)} vs ${m.flask.p99Ms.toFixed(2)} ms ${m.osprey.p99Ms <= m.flask.p99Ms ? 'ok' : 'MISSED'}`
+          : 'n/a',
+      ],
+      ['ratio Osprey / bare http', ratio(m.osprey?.rps, m.bare?.rps, 0.7)],
+      ['ratio gRPC / REST (node clients)', ratio(m.grpc?.rps, m.restNode?.rps, 1)],
+      ['ratio gRPC / REST (wrk)', ratio(m.grpc?.rps, m.osprey?.rps, 1)],
+      [
+        'ratio binary 64 rows / in-process batch 64',
+        ratio(m.binary64 ? m.binary64.rps * 64 : undefined, inProcess64, 0.25),
+      ],
+      ['ratio batching on / off @64', ratio(m.batchingOn?.rps, m.batchingOff?.rps, 3)],
+    ]);
+  } finally {
+    flask?.stop();
+    bare.server.close();
+    await osprey.close();
+    await repo.remove();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** A bare node http server: reads the body, answers a fixed response. */
+async function startBareServer(response: Buffer) {
+  const server = createServer((request, reply) => {
+    request.resume();
+    request.on('end', () => {
+      reply.writeHead(200, { 'content-type': 'application/json', 'content-length': response.byteLength });
+      reply.end(response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
+}
+
+/** gunicorn (2 sync workers) serving bench/peers/flask_serving.py; undefined when Debian's packages are missing. */
+async function startFlask(): Promise<{ url: string; stop: () => void } | undefined> {
+  const check = spawnSync('/usr/bin/python3', ['-c', 'import flask, onnx, numpy']);
+  if (check.status !== 0 || spawnSync('gunicorn', ['--version']).error) return undefined;
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const child = spawn(
+    'gunicorn',
+    ['-w', '2', '-k', 'sync', '-b', `127.0.0.1:${port}`, '--chdir', join(HERE, 'peers'), 'flask_serving:app'],
+    { env: { ...process.env, OSPREY_BENCH_MODEL: fixtureModelPath('tabular_classifier') }, stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const up = await fetch(`${url}/v2/models/tabular/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 10], data: ONE_ROW }] }),
+    }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return { url, stop: () => child.kill('SIGTERM') };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGTERM');
+  return undefined;
+}
+
+async function wrkScript(dir: string, name: string, body: Buffer, headers: Record<string, string>): Promise<string> {
+  const bodyFile = join(dir, `${name}.body`);
+  await writeFile(bodyFile, body);
+  const lines = [
+    'wrk.method = "POST"',
+    `local f = io.open("${bodyFile}", "rb")`,
+    'wrk.body = f:read("*a")',
+    'f:close()',
+    'wrk.headers["Content-Type"] = "application/json"',
+    ...Object.entries(headers).map(([k, v]) => `wrk.headers["${k}"] = "${v}"`),
+  ];
+  const script = join(dir, name);
+  await writeFile(script, `${lines.join('\n')}\n`);
+  return script;
+}
+
+/** Runs wrk in its own process (asynchronously: the servers measured live in this one). */
+async function wrk(url: string, script: string, connections: number, seconds = SECONDS): Promise<Measured> {
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url], (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    ),
+  );
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const scale = { us: 0.001, ms: 1, s: 1000 } as const;
+  const p99Ms = p99 ? Number(p99[1]) * scale[p99[2] as keyof typeof scale] : Number.NaN;
+  const errors =
+    Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) +
+    [...out.matchAll(/(connect|read|write|timeout) (\d+)/g)].reduce((s, x) => s + Number(x[2]), 0);
+  return { rps, p99Ms, errors };
+}
+
+function nodeLoad(mode: 'grpc' | 'rest', address: string, concurrency: number, rows: number): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(HERE, 'serving-load.ts'),
+        mode,
+        address,
+        'tabular',
+        String(concurrency),
+        String(SECONDS),
+        String(rows),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', () => {
+      const result = JSON.parse(out.trim().split('\n').pop()!);
+      resolve({ rps: result.requests / result.seconds, p99Ms: result.p99Ms, errors: result.failures });
+    });
+  });
+}
+
+/** A Triton binary request of `rows` rows: the JSON header, then the FP32 features. */
+function binaryBody(rows: number): { body: Buffer; headerLength: number } {
+  const data = encodeBinaryData(
+    'FP32',
+    Float32Array.from({ length: rows * 10 }, (_, i) => (i % 10) / 10),
+  );
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: [
+        { name: 'features', datatype: 'FP32', shape: [rows, 10], parameters: { binary_data_size: data.byteLength } },
+      ],
+      parameters: { binary_data_output: true },
+    }),
+  );
+  return { body: Buffer.concat([header, data]), headerLength: header.byteLength };
+}
+
+/** Rows per second of ONNX Runtime in this process, batch after batch (the LoadedModel the server uses). */
+async function inProcessRowsPerSecond(runtime: OnnxRuntime, batch: number): Promise<number> {
+  const model = await runtime.load(
+    { path: fixtureModelPath('tabular_classifier') },
+    { intraOpThreads: 1, interOpThreads: 1 },
+  );
+  const inputs = new Map([
+    ['features', { datatype: 'FP32' as const, shape: [batch, 10], data: new Float32Array(batch * 10).fill(0.5) }],
+  ]);
+  for (let i = 0; i < 200; i++) await model.infer(inputs);
+  let runs = 0;
+  const started = performance.now();
+  while (performance.now() - started < Math.min(SECONDS, 3) * 1000) {
+    await model.infer(inputs);
+    runs++;
+  }
+  const rate = (runs * batch) / ((performance.now() - started) / 1000);
+  await model.close();
+  return rate;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await benchServing();

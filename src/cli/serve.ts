@@ -1,0 +1,181 @@
+/**
+ * `osprey serve`: the data plane — the model server (Open Inference Protocol V2 over REST and gRPC, dynamic
+ * batching, Prometheus metrics at /metrics) for models from a model repository directory or from the registry.
+ * It is the composition root of serving: it picks ONNX Runtime, the repository and (for registry models) the
+ * metadata and artifact stores.
+ */
+import type { Command } from 'commander';
+import { invalidArgument } from '../core/errors.js';
+import { watchAliases } from '../serving/alias-watcher.js';
+import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../serving/model-config.js';
+import { DirectoryModelRepository, type ModelRepository } from '../serving/model-repository.js';
+import { type RunningModelServer, startModelServer } from '../serving/model-server.js';
+import { parseModelReference, RegistryModelRepository } from '../serving/registry-model-repository.js';
+import { OnnxRuntime } from '../serving/runtimes/onnx/onnx-runtime.js';
+import { type Context, openContext } from './context.js';
+import { printLines } from './output.js';
+import { OSPREY_VERSION } from './version.js';
+
+export interface ServeOptions {
+  repository?: string;
+  model?: string[];
+  host: string;
+  port: string;
+  grpcPort: string;
+  grpc?: boolean;
+  maxBatchSize?: string;
+  maxQueueDelayUs?: string;
+  maxQueueSize?: string;
+  instances?: string;
+  intraOpThreads?: string;
+  pollInterval: string;
+}
+
+export interface RunningServe {
+  readonly server: RunningModelServer;
+  /** Stops watching aliases, stops the servers (answering what they accepted), closes the stores. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve models for inference: Open Inference Protocol V2 over REST and gRPC, with dynamic batching')
+    .option('--repository <dir>', 'a model repository: <dir>/<name>/<version>/model.onnx (+ config.json|yaml)')
+    .option(
+      '--model <ref>',
+      'a registry model: NAME@ALIAS (follows the alias, swapping versions live) or NAME/VERSION; repeatable',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'REST port (metrics at /metrics)', '8000')
+    .option('--grpc-port <port>', 'gRPC port', '8001')
+    .option('--no-grpc', 'do not start the gRPC server')
+    .option(
+      '--max-batch-size <n>',
+      `rows per batch; 0 turns batching off (default ${DEFAULT_MODEL_CONFIG.batching.maxBatchSize})`,
+    )
+    .option(
+      '--max-queue-delay-us <us>',
+      `longest wait for a batch to fill (default ${DEFAULT_MODEL_CONFIG.batching.maxQueueDelayUs})`,
+    )
+    .option(
+      '--max-queue-size <n>',
+      `requests waiting per model before refusing (default ${DEFAULT_MODEL_CONFIG.batching.maxQueueSize})`,
+    )
+    .option('--instances <n>', `sessions per model version (default ${DEFAULT_MODEL_CONFIG.instanceCount})`)
+    .option(
+      '--intra-op-threads <n>',
+      `ONNX Runtime threads per session (default ${DEFAULT_MODEL_CONFIG.intraOpThreads})`,
+    )
+    .option('--poll-interval <ms>', 'how often registry aliases are checked for a move', '1000')
+    .action(async (opts: ServeOptions) => {
+      const stopped = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      const running = await startServe(opts, { log: (line) => printLines(line) });
+      const { server } = running;
+      printLines(
+        `osprey serve ${OSPREY_VERSION}: ${server.service.repository?.description ?? ''}`,
+        `  REST (Open Inference Protocol V2) on ${server.httpUrl}/v2, metrics on ${server.httpUrl}/metrics`,
+        ...(server.grpcAddress ? [`  gRPC (inference.GRPCInferenceService) on ${server.grpcAddress}`] : []),
+        `  models: ${
+          server.service.manager
+            .all()
+            .map((v) => `${v.name}/${v.version}`)
+            .join(', ') || '(none)'
+        }`,
+      );
+      await stopped;
+      await running.close();
+    });
+}
+
+/** Starts the server as `osprey serve` does (the command, its tests and the benchmarks share it). */
+export async function startServe(
+  opts: ServeOptions,
+  hooks: { log?: (line: string) => void; openContext?: () => Promise<Context> } = {},
+): Promise<RunningServe> {
+  const log = hooks.log ?? (() => {});
+  const references = (opts.model ?? []).map(parseModelReference);
+  if ((opts.repository === undefined) === (references.length === 0))
+    throw invalidArgument('give either --repository DIR or one or more --model NAME@ALIAS|NAME/VERSION');
+  if (!LOOPBACK.test(opts.host))
+    log(`warning: serving on ${opts.host} without authentication: anyone who reaches it can run the models`);
+  const config = modelConfig(opts);
+  const context = references.length > 0 ? await (hooks.openContext ?? openContext)() : undefined;
+  try {
+    let repository: ModelRepository;
+    let registryRepository: RegistryModelRepository | undefined;
+    if (context) {
+      const { ModelRegistry } = await import('../registry/model-registry.js');
+      registryRepository = new RegistryModelRepository(
+        new ModelRegistry(context.store.registry),
+        context.artifacts,
+        references,
+        config,
+      );
+      repository = registryRepository;
+    } else repository = new DirectoryModelRepository(opts.repository!, config);
+    const server = await startModelServer({
+      runtime: new OnnxRuntime(),
+      repository,
+      host: opts.host,
+      httpPort: port(opts.port, '--port'),
+      grpcPort: opts.grpc === false ? null : port(opts.grpcPort, '--grpc-port'),
+      version: OSPREY_VERSION,
+    });
+    const stopWatching = registryRepository
+      ? watchAliases(server.service, registryRepository, integer(opts.pollInterval, '--poll-interval', 10), {
+          swapped: (name, from, to) => log(`  ${name}: alias moved, now serving version ${to} (was ${from ?? 'none'})`),
+          failed: (name, message) =>
+            log(`  ${name}: alias check failed, still serving the current version: ${message}`),
+        })
+      : async () => {};
+    return {
+      server,
+      async close() {
+        await stopWatching();
+        await server.close();
+        await context?.close();
+      },
+    };
+  } catch (error) {
+    await context?.close();
+    throw error;
+  }
+}
+
+/** Server-wide defaults from the flags; a model's config file overrides them. */
+function modelConfig(opts: ServeOptions): ModelConfig {
+  const base = DEFAULT_MODEL_CONFIG;
+  const optional = (value: string | undefined, flag: string, min: number, fallback: number) =>
+    value === undefined ? fallback : integer(value, flag, min);
+  return {
+    ...base,
+    batching: {
+      ...base.batching,
+      maxBatchSize: optional(opts.maxBatchSize, '--max-batch-size', 0, base.batching.maxBatchSize),
+      maxQueueDelayUs: optional(opts.maxQueueDelayUs, '--max-queue-delay-us', 0, base.batching.maxQueueDelayUs),
+      maxQueueSize: optional(opts.maxQueueSize, '--max-queue-size', 1, base.batching.maxQueueSize),
+    },
+    instanceCount: optional(opts.instances, '--instances', 1, base.instanceCount),
+    intraOpThreads: optional(opts.intraOpThreads, '--intra-op-threads', 1, base.intraOpThreads),
+  };
+}
+
+function integer(value: string, flag: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
+    throw invalidArgument(`${flag} ${value}: expected an integer of at least ${min}`);
+  return n;
+}
+
+function port(value: string, flag: string): number {
+  const n = integer(value, flag, 0);
+  if (n > 65535) throw invalidArgument(`${flag} ${value} is not a port number`);
+  return n;
+}

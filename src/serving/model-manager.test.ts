@@ -1,0 +1,128 @@
+// The directory repository and the model manager on real ONNX models: versions by policy, config files,
+// readiness, and a version switch under continuous load with no failed request.
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { isOspreyError } from '../core/errors.js';
+import { InferenceService } from './inference-service.js';
+import { DEFAULT_MODEL_CONFIG } from './model-config.js';
+import { ModelManager } from './model-manager.js';
+import { DirectoryModelRepository } from './model-repository.js';
+import type { InferenceRequest } from './protocol/types.js';
+import { OnnxRuntime } from './runtimes/onnx/onnx-runtime.js';
+import { type TempRepository, tempRepository } from './test-support/repository.js';
+
+const request = (rows = 1): InferenceRequest => ({
+  parameters: {},
+  inputs: [
+    {
+      name: 'features',
+      datatype: 'FP32',
+      shape: [rows, 10],
+      data: Float32Array.from({ length: rows * 10 }, (_, i) => i / 10),
+      parameters: {},
+    },
+  ],
+  outputs: [],
+});
+
+describe('DirectoryModelRepository and ModelManager', () => {
+  let repo: TempRepository;
+  before(async () => {
+    repo = await tempRepository();
+    await repo.addVersion('tabular', 1);
+    await repo.addVersion('tabular', 2);
+    await repo.addVersion('pair', 1);
+    await repo.addVersion('pair', 3);
+    await repo.writeConfig(
+      'pair',
+      'config.yaml',
+      'version_policy: { all: true }\nmax_batch_size: 8\ninstance_count: 2\n',
+    );
+  });
+  after(() => repo.remove());
+
+  it('lists models and selects versions by each model’s policy and config file', async () => {
+    const repository = new DirectoryModelRepository(repo.root, DEFAULT_MODEL_CONFIG);
+    assert.deepEqual(await repository.names(), ['pair', 'tabular']);
+    const tabular = await repository.resolve('tabular');
+    assert.deepEqual(
+      tabular.versions.map((v) => v.version),
+      ['2'],
+    );
+    const pair = await repository.resolve('pair');
+    assert.deepEqual(
+      pair.versions.map((v) => v.version),
+      ['3', '1'],
+    );
+    assert.equal(pair.config.batching.maxBatchSize, 8);
+    assert.equal(pair.config.instanceCount, 2);
+    await assert.rejects(repository.resolve('missing'), (e: unknown) => isOspreyError(e, 'NOT_FOUND'));
+    await assert.rejects(repository.resolve('../etc'), (e: unknown) => isOspreyError(e, 'NOT_FOUND'));
+  });
+
+  it('refuses a bad config file by name, and keeps serving what it served', async () => {
+    const manager = new ModelManager(new OnnxRuntime());
+    const service = new InferenceService(manager, new DirectoryModelRepository(repo.root, DEFAULT_MODEL_CONFIG), 't');
+    await service.loadInitialModels(['tabular']);
+    await repo.writeConfig('tabular', 'config.json', '{"max_batch_size": -1}');
+    await assert.rejects(
+      service.loadModel('tabular'),
+      (e: unknown) => isOspreyError(e, 'INVALID_ARGUMENT') && /config\.json: max_batch_size/.test(e.message),
+    );
+    await service.infer('tabular', undefined, request());
+    await repo.writeConfig('tabular', 'config.json', '{}');
+    await manager.close();
+  });
+
+  it('is not ready before start-up loads; swaps versions under continuous load with no failed request', async () => {
+    const manager = new ModelManager(new OnnxRuntime());
+    const service = new InferenceService(manager, new DirectoryModelRepository(repo.root, DEFAULT_MODEL_CONFIG), 't');
+    assert.equal(service.ready(), false);
+    await service.loadInitialModels();
+    assert.equal(service.ready(), false);
+    service.markStarted();
+    assert.equal(service.ready(), true);
+    assert.equal(manager.resolve('tabular').version, '2');
+
+    let stop = false;
+    const served = new Set<string>();
+    const failures: unknown[] = [];
+    let answered = 0;
+    const client = async () => {
+      while (!stop) {
+        try {
+          const response = await service.infer('tabular', undefined, request(1 + (answered % 3)));
+          served.add(response.modelVersion!);
+          answered++;
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+    };
+    const clients = Array.from({ length: 8 }, client);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await repo.addVersion('tabular', 3);
+    await service.loadModel('tabular'); // latest 1 → version 3 replaces 2
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stop = true;
+    await Promise.all(clients);
+    assert.deepEqual(failures, []);
+    assert.deepEqual([...served].sort(), ['2', '3']);
+    assert.equal(manager.resolve('tabular').version, '3');
+    assert.deepEqual(
+      manager.index().filter((e) => e.name === 'tabular'),
+      [
+        { name: 'tabular', version: '3', state: 'READY', reason: '' },
+        { name: 'tabular', version: '2', state: 'UNAVAILABLE', reason: 'unloaded' },
+      ],
+    );
+    const stats = service.statistics('tabular').model_stats;
+    assert.equal(stats.length, 1);
+    assert.ok(stats[0]!.inference_count > 0);
+
+    await service.unloadModel('tabular');
+    assert.equal(service.ready(), true);
+    await assert.rejects(service.infer('tabular', undefined, request()), (e: unknown) => isOspreyError(e, 'NOT_FOUND'));
+    await manager.close();
+  });
+});
