@@ -1,4 +1,5 @@
 // Runs the benchmarks (all, or those named: `npm run bench -- hash`). Each prints its peer and the ratio.
+import { benchDrift } from './drift.js';
 import { benchHash } from './hash.js';
 import { benchPipelines } from './pipelines.js';
 import { benchProfile } from './profile.js';
@@ -6,6 +7,7 @@ import { benchServing } from './serving.js';
 import { benchTracking } from './tracking.js';
 
 const all: Record<string, () => Promise<void>> = {
+  drift: benchDrift,
   hash: benchHash,
   pipelines: benchPipelines,
   profile: benchProfile,

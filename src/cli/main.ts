@@ -2,8 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage, isOspreyError } from '../core/errors.js';
 import { registerDataCommands } from './data.js';
 import { registerDemoCommand } from './demo.js';
+import { registerDriftCommand } from './drift.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeOf } from './exit-codes.js';
 import { registerModelCommands } from './models.js';
+import { registerMonitorCommands } from './monitors.js';
 import { registerPipelineCommands } from './pipelines.js';
 import { registerTrackingCommands } from './runs.js';
 import { registerServeCommand } from './serve.js';
@@ -27,9 +29,11 @@ export function buildProgram(): Command {
   registerModelCommands(program);
   registerPipelineCommands(program, runs);
   registerTriggerCommands(program);
+  registerMonitorCommands(program);
   registerStepCommand(program);
   registerTokenCommands(program);
   registerDemoCommand(program);
+  registerDriftCommand(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

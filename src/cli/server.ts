@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { invalidArgument } from '../core/errors.js';
 import { openContext } from './context.js';
+import { monitorServiceFor } from './monitors.js';
 import { printLines } from './output.js';
 import { resumeInterrupted, runStarter } from './run-starter.js';
 import { OSPREY_VERSION } from './version.js';
@@ -20,6 +21,11 @@ export function registerServerCommand(program: Command): void {
       'how often continuous-training triggers are evaluated (0: never)',
       process.env.OSPREY_TRIGGER_INTERVAL ?? '30',
     )
+    .option(
+      '--monitor-interval <seconds>',
+      'how often monitors are looked at (each is evaluated on its own schedule; 0: never)',
+      process.env.OSPREY_MONITOR_INTERVAL ?? '10',
+    )
     .action(
       async (opts: {
         host: string;
@@ -27,6 +33,7 @@ export function registerServerCommand(program: Command): void {
         auth?: boolean;
         insecureNoAuth?: boolean;
         triggerInterval: string;
+        monitorInterval: string;
       }) => {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -67,26 +74,38 @@ export function registerServerCommand(program: Command): void {
         const resumed = await resumeInterrupted(ctx);
         if (resumed.length > 0)
           printLines(`  resuming ${resumed.length} interrupted pipeline run(s): ${resumed.join(', ')}`);
-        const stopTriggers = startTriggerLoop(triggerServiceOf(deps), Number(opts.triggerInterval) * 1000);
+        const stopTriggers = startLoop('trigger', triggerServiceOf(deps), Number(opts.triggerInterval) * 1000);
+        const monitors = await monitorServiceFor(ctx, 'background');
+        const stopMonitors = startLoop(
+          'monitor',
+          {
+            async tick() {
+              for (const { monitor, error } of (await monitors.tick()).errors)
+                process.stderr.write(`osprey server: monitor ${monitor} failed: ${error}\n`);
+            },
+          },
+          Number(opts.monitorInterval) * 1000,
+        );
         await stopped;
         stopTriggers();
+        stopMonitors();
         await app.close();
         await ctx.close();
       },
     );
 }
 
-/** Evaluates triggers every `intervalMs` (never two evaluations at once); returns a function that stops it. */
-function startTriggerLoop(triggers: { tick(): Promise<unknown> }, intervalMs: number): () => void {
+/** Ticks `work` every `intervalMs` (never two ticks at once); returns a function that stops it. */
+function startLoop(what: string, work: { tick(): Promise<unknown> }, intervalMs: number): () => void {
   if (!(intervalMs > 0)) return () => {};
   let busy = false;
   const tick = async () => {
     if (busy) return;
     busy = true;
     try {
-      await triggers.tick();
+      await work.tick();
     } catch (error) {
-      process.stderr.write(`osprey server: trigger evaluation failed: ${(error as Error).message}\n`);
+      process.stderr.write(`osprey server: ${what} evaluation failed: ${(error as Error).message}\n`);
     } finally {
       busy = false;
     }

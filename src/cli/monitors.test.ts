@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { bundledDataset, SEATTLE_WEATHER } from '../data/bundled.js';
+import { runCli } from './test-support/run-cli.js';
+
+let dir: string;
+let env: Record<string, string>;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'osprey-cli-monitors-'));
+  env = { OSPREY_HOME: join(dir, 'home'), OSPREY_DB: '' };
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+async function slice(name: string, months: number[]): Promise<string> {
+  const [header, ...rows] = (await readFile(bundledDataset(SEATTLE_WEATHER), 'utf8')).trim().split('\n');
+  const path = join(dir, `${name}.csv`);
+  await writeFile(path, [header, ...rows.filter((r) => months.includes(Number(r.slice(5, 7))))].join('\n'));
+  return path;
+}
+
+describe('osprey monitors', () => {
+  it('adds a monitor on a dataset, evaluates it on demand, and lists its one alert per episode', async () => {
+    assert.equal((await runCli(['data', 'add', await slice('winter', [12, 1, 2]), '--name', 'w'], env)).code, 0);
+    const add = await runCli(
+      ['monitors', 'add', 'w-drift', '--reference', 'w@1', '--dataset', 'w', '--columns', 'temp_max,temp_min,wind'],
+      env,
+    );
+    assert.equal(add.code, 0, add.stderr);
+    const calm = JSON.parse((await runCli(['monitors', 'run', 'w-drift', '--json'], env)).stdout);
+    assert.equal(calm.report.dataset_drift, false);
+    assert.equal((await runCli(['data', 'add', await slice('summer', [6, 7, 8]), '--name', 'w'], env)).code, 0);
+    const drift = await runCli(['monitors', 'run', 'w-drift'], env);
+    assert.equal(drift.code, 0, drift.stderr);
+    assert.match(drift.stdout, /w-drift: DRIFT/);
+    assert.match(drift.stdout, /^temp_max\s+\S+\s+\S+\s+\S+\s+\S+\s+yes$/m);
+    assert.match(drift.stdout, /alert: 2 of 3 columns drifted|alert: 3 of 3 columns drifted/);
+    const again = await runCli(['monitors', 'run', 'w-drift'], env);
+    assert.match(again.stdout, /no new alert/);
+    const alerts = JSON.parse((await runCli(['monitors', 'alerts', 'w-drift', '--json'], env)).stdout) as unknown[];
+    assert.equal(alerts.length, 1);
+    const ls = await runCli(['monitors', 'ls'], env);
+    assert.match(ls.stdout, /w-drift\s+w@1/);
+    const bad = await runCli(['monitors', 'add', 'bad', '--reference', 'w@1'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /one of --deployment, --dataset, --file/);
+  });
+});
