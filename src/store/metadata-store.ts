@@ -10,6 +10,7 @@
  * - Safe under concurrent callers in several processes sharing one database.
  */
 
+import type { DeploymentRepository } from './deployments.js';
 import type { MonitorRepository, PredictionLogRepository } from './monitors.js';
 import type { PipelineRunRepository } from './pipelines.js';
 import type { RegistryRepository } from './registry.js';
@@ -30,6 +31,7 @@ export interface MetadataStore {
   readonly triggers: TriggerRepository;
   readonly monitors: MonitorRepository;
   readonly predictions: PredictionLogRepository;
+  readonly deployments: DeploymentRepository;
   /** The newest migration applied (migrations run when the store is opened). */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

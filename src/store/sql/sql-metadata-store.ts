@@ -1,4 +1,5 @@
 import type { OspreyConfig } from '../../core/config.js';
+import type { DeploymentRepository } from '../deployments.js';
 import type { DatasetRepository, MetadataStore } from '../metadata-store.js';
 import type { MonitorRepository, PredictionLogRepository } from '../monitors.js';
 import type { PipelineRunRepository } from '../pipelines.js';
@@ -7,6 +8,7 @@ import type { TokenRepository } from '../tokens.js';
 import type { TrackingRepository } from '../tracking.js';
 import type { TriggerRepository } from '../triggers.js';
 import { SqlDatasetRepository } from './dataset-repository.js';
+import { SqlDeploymentRepository } from './deployment-repository.js';
 import { appliedSchemaVersion, migrate } from './migrator.js';
 import { SqlMonitorRepository } from './monitor-repository.js';
 import { SqlPipelineRunRepository } from './pipeline-repository.js';
@@ -30,6 +32,7 @@ class SqlMetadataStore implements MetadataStore {
   readonly triggers: TriggerRepository;
   readonly monitors: MonitorRepository;
   readonly predictions: PredictionLogRepository;
+  readonly deployments: DeploymentRepository;
   #closed: Promise<void> | undefined;
 
   constructor(private readonly ctx: SqlContext) {
@@ -41,6 +44,7 @@ class SqlMetadataStore implements MetadataStore {
     this.triggers = new SqlTriggerRepository(ctx);
     this.monitors = new SqlMonitorRepository(ctx);
     this.predictions = new SqlPredictionLogRepository(ctx);
+    this.deployments = new SqlDeploymentRepository(ctx);
   }
 
   get kind(): SqlKind {

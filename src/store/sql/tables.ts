@@ -1,3 +1,4 @@
+import type { DeploymentTables } from './tables-deployments.js';
 import type { MonitorTables } from './tables-monitors.js';
 import type { PipelineTables } from './tables-pipelines.js';
 import type { RegistryTables } from './tables-registry.js';
@@ -51,7 +52,8 @@ export interface Database
     TokenTables,
     PipelineTables,
     TriggerTables,
-    MonitorTables {
+    MonitorTables,
+    DeploymentTables {
   schema_migrations: SchemaMigrationsTable;
   datasets: DatasetsTable;
   dataset_versions: DatasetVersionsTable;
