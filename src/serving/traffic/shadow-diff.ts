@@ -25,8 +25,9 @@ export function shadowDiff(pairs: readonly ShadowPair[]): ShadowDiff {
   for (const { champion, challenger } of pairs) {
     if (champion.label === challenger.label) agree++;
     else {
-      const row = (disagreements[champion.label] ??= {});
+      const row = disagreements[champion.label] ?? {};
       row[challenger.label] = (row[challenger.label] ?? 0) + 1;
+      disagreements[champion.label] = row;
     }
     if (champion.scores && challenger.scores && champion.scores.length === challenger.scores.length) {
       let sum = 0;
