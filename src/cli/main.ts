@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage, isOspreyError } from '../core/errors.js';
 import { registerDataCommands } from './data.js';
 import { registerDemoCommand } from './demo.js';
+import { registerDeploymentCommands } from './deployments.js';
 import { registerDriftCommand } from './drift.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeOf } from './exit-codes.js';
 import { registerModelCommands } from './models.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerServerCommand(program);
   registerServeCommand(program);
+  registerDeploymentCommands(program);
   const runs = registerTrackingCommands(program);
   registerModelCommands(program);
   registerPipelineCommands(program, runs);
