@@ -6,7 +6,15 @@ export { type ErrorCode, OspreyError } from './core/errors.js';
 export { DatasetService } from './data/datasets.js';
 export type { ColumnProfile, DatasetProfile } from './data/profile.js';
 export { compile, compileArgo, compileFile, toArgoWorkflow } from './pipelines/compiler/index.js';
-export { validateData } from './pipelines/components/index.js';
+export type { GateCheck, GatePolicy, GateReport } from './pipelines/components/index.js';
+export {
+  championGate,
+  GATE_TAGS,
+  gate,
+  gateTags,
+  HOLDOUT_METADATA,
+  validateData,
+} from './pipelines/components/index.js';
 export type {
   ComponentContext,
   InputArtifact,

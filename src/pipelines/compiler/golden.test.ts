@@ -12,7 +12,7 @@ import { compileFile } from './compile.js';
 
 // Every example is compiled and compared byte for byte with its pinned spec and Argo manifest in fixtures/.
 // After an intended change, rewrite them with:  UPDATE_GOLDEN=1 node scripts/run-tests.mjs src/pipelines/compiler/golden
-const EXAMPLES = ['train-pipeline', 'hyperparameter-sweep', 'nested-pipeline', 'python-command'];
+const EXAMPLES = ['train-pipeline', 'hyperparameter-sweep', 'nested-pipeline', 'python-command', 'gated-pipeline'];
 const ARGO = { image: 'ghcr.io/osprey-examples/weather:1.0' };
 const update = process.env.UPDATE_GOLDEN === '1';
 const examplePath = (name: string) => fileURLToPath(new URL(`../../../examples/${name}.ts`, import.meta.url));
