@@ -80,7 +80,9 @@ for (const backend of backends())
           }
         };
         const workers = Array.from({ length: 8 }, worker);
-        await new Promise((resolve) => setTimeout(resolve, 700));
+        // Killed once enough writes are acknowledged (however slow the machine is), with 8 more in flight.
+        for (let waited = 0; acked.length < 40 && waited < 120_000; waited += 20)
+          await new Promise((resolve) => setTimeout(resolve, 20));
         child.kill('SIGKILL');
         stop = true;
         await Promise.all([exited, ...workers]);
