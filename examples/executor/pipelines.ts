@@ -1,8 +1,8 @@
 // Pipelines over ./steps.ts for the executor's tests: a chain with a fan-out loop (crash and resume), a
 // retried step, a step that times out, an exit handler that records how the run ended, and seeded versus
 // unseeded randomness (what `reproduce` tells apart).
-import { collect, forEach, onExit, pipeline } from '../../src/pipelines/dsl/index.js';
-import { countBytes, draw, extend, flaky, greet, stuck, work } from './steps.js';
+import { collect, forEach, Model, onExit, pipeline } from '../../src/pipelines/dsl/index.js';
+import { countBytes, draw, extend, flaky, greet, measure, stuck, work } from './steps.js';
 
 export const chain = pipeline(
   { name: 'chain', params: { markers: 'string', sleepMs: { type: 'number', default: 200 } } },
@@ -48,3 +48,7 @@ export const containerized = pipeline({ name: 'containerized', params: { name: '
   const count = countBytes({ text: greeting.outputs.greeting });
   return { length: greeting.outputs.length, bytes: count.outputs.bytes };
 });
+
+export const measured = pipeline({ name: 'measured', params: { model: Model } }, ({ model }) => ({
+  bytes: measure({ model }).outputs.bytes,
+}));

@@ -2,7 +2,7 @@
 // executes, so a test can count executions across crashes, retries and cache hits.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Artifact, commandComponent, component } from '../../src/pipelines/dsl/index.js';
+import { Artifact, commandComponent, component, Model } from '../../src/pipelines/dsl/index.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -110,3 +110,9 @@ export const countBytes = commandComponent({
     outputs.bytes.path,
   ],
 });
+
+/** The size of a model it is given (a registered version passed as `models:/NAME@ALIAS`). */
+export const measure = component(
+  { name: 'measure', inputs: { model: Model }, outputs: { bytes: 'number' } },
+  async ({ model }) => ({ bytes: (await readFile(model.path)).length }),
+);

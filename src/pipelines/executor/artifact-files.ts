@@ -56,6 +56,34 @@ export async function contentDigest(path: string): Promise<string> {
   return sha256Hex(canonicalJson({ files, kind: MANIFEST_KIND } satisfies Manifest));
 }
 
+/**
+ * What is stored under `key` in the artifact store (a model version's location) as an artifact: a key holding a
+ * file is that blob; a prefix is a directory, recorded as a manifest of its files (the digest `storeOutput` would
+ * give the same directory). NOT_FOUND when nothing is there.
+ */
+export async function keyArtifact(
+  artifacts: ArtifactStore,
+  key: string,
+  type: ArtifactType,
+  metadata: { [key: string]: JsonValue },
+): Promise<ArtifactRef> {
+  const blob = await artifacts.stat(key);
+  if (blob) return { type, digest: blob.digest, kind: 'file', metadata };
+  const files: Manifest['files'] = [];
+  const walk = async (prefix: string): Promise<void> => {
+    for (const entry of await artifacts.list(prefix)) {
+      if (entry.isDir) await walk(entry.path);
+      else files.push({ digest: entry.digest!, path: entry.path.slice(key.length + 1), size: entry.size ?? 0 });
+    }
+  };
+  await walk(key);
+  if (files.length === 0) throw new OspreyError('NOT_FOUND', `nothing is stored at ${key}`);
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const manifest: Manifest = { files, kind: MANIFEST_KIND };
+  const stored = await artifacts.putBlob(Readable.from([Buffer.from(canonicalJson(manifest))]));
+  return { type, digest: stored.digest, kind: 'directory', metadata };
+}
+
 /** Copies an artifact to `dest` (a file, or a directory for a directory artifact) and makes it read-only. */
 export async function materialize(artifacts: ArtifactStore, ref: ArtifactRef, dest: string): Promise<void> {
   await mkdir(dirname(dest), { recursive: true });

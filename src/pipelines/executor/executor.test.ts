@@ -91,6 +91,28 @@ describe('pipeline executor', () => {
     const release = (tasks.promote!.outputs!.release as { $artifact: { digest: string } }).$artifact;
     assert.equal(linked?.digest, release.digest, 'the version source holds the released model bytes');
 
+    // A registered version is an artifact parameter: the promoted model, by alias.
+    const measured = await executor.run(
+      await compileFile(stepsPipelines, { exportName: 'measured' }),
+      { model: 'models:/seattle-rain@candidate' },
+      stepsDir,
+    );
+    assert.equal(measured.status, 'succeeded');
+    const size = (await readFile(await artifacts.materialize(release.digest))).length;
+    assert.deepEqual((await tasksOf(measured.id)).measure?.outputs, { bytes: size });
+    assert.equal(
+      (await store.tracking.getRun(measured.id))?.params[0]?.value,
+      `models:/seattle-rain/${version?.version}`,
+    );
+    await assert.rejects(
+      executor.create(
+        await compileFile(stepsPipelines, { exportName: 'measured' }),
+        { model: 'models:/nope@x' },
+        stepsDir,
+      ),
+      /model: "models:\/nope@x" names no model version/,
+    );
+
     // Reproduced: every step executes again (no cache) and comes out identical; no second model version.
     const report = await executor.reproduce(run.id);
     assert.equal(report.reproducible, true, JSON.stringify(report, null, 1));

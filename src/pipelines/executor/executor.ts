@@ -4,14 +4,15 @@ import { resolve } from 'node:path';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { errorMessage, invalidArgument, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
+import { ModelRegistry } from '../../registry/model-registry.js';
 import type { JsonObject, MetadataStore } from '../../store/metadata-store.js';
 import type { PipelineRunner, PipelineRunRecord, PipelineStatus } from '../../store/pipelines.js';
 import { specDigest } from '../spec/digest.js';
 import { resolveParams } from '../spec/params.js';
 import { parseSpec } from '../spec/schema.js';
-import type { JsonValue, PipelineSpec, ValueType } from '../spec/types.js';
+import type { ArtifactType, JsonValue, PipelineSpec, ValueType } from '../spec/types.js';
 import { isArtifactType, listItemType } from '../spec/value-types.js';
-import { storeOutput } from './artifact-files.js';
+import { keyArtifact, storeOutput } from './artifact-files.js';
 import { type ContainerEngine, detectContainerEngine } from './container.js';
 import { environmentFingerprint } from './environment.js';
 import { runDefinition } from './frame.js';
@@ -227,6 +228,7 @@ export class PipelineExecutor {
     if (item !== null && Array.isArray(value))
       return Promise.all(value.map((v) => this.#resolveArtifactParam(name, item, v)));
     if (!isArtifactType(type) || typeof value !== 'string') return value;
+    if (value.startsWith('models:/')) return this.#modelVersionArtifact(name, type, value);
     const path = resolve(value);
     if (await stat(path).catch(() => undefined))
       return artifactValue(await storeOutput(this.options.artifacts, path, type, { source: path }));
@@ -238,5 +240,20 @@ export class PipelineExecutor {
     if (!found) throw invalidArgument(`${name}: ${JSON.stringify(value)} is neither a file nor a dataset version`);
     const metadata = { dataset: dataset, version: found.version };
     return artifactValue({ type, digest: found.digest, kind: found.kind, metadata });
+  }
+
+  /** `models:/NAME/VERSION` or `models:/NAME@ALIAS` → the registered version's artifacts (e.g. the champion). */
+  async #modelVersionArtifact(name: string, type: ValueType & string, reference: string): Promise<JsonValue> {
+    const registry = new ModelRegistry(this.options.store.registry);
+    let version: Awaited<ReturnType<ModelRegistry['resolve']>>;
+    try {
+      version = await registry.resolve(reference.slice('models:/'.length));
+    } catch (error) {
+      throw invalidArgument(`${name}: ${JSON.stringify(reference)} names no model version (${errorMessage(error)})`);
+    }
+    const key = /^mlflow-artifacts:\/(.+)$/.exec(version.storageLocation)?.[1];
+    if (!key) throw invalidArgument(`${name}: ${reference} is stored outside the artifact store`);
+    const metadata = { model: version.name, version: version.version };
+    return artifactValue(await keyArtifact(this.options.artifacts, key, type as ArtifactType, metadata));
   }
 }

@@ -258,8 +258,9 @@ export class RunTracking {
 }
 
 function describeArtifact(ref: ArtifactRef): string {
-  const { dataset, version } = ref.metadata;
+  const { dataset, model, version } = ref.metadata;
   if (typeof dataset === 'string' && typeof version === 'number') return `${dataset}@${version}`;
+  if (typeof model === 'string' && typeof version === 'number') return `models:/${model}/${version}`;
   return `${ref.type}:sha256:${ref.digest}`;
 }
 
