@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isOspreyError } from '../../core/errors.js';
-import { computeDrift, type FeatureDrift, tableFromColumns } from './index.js';
+import { computeDrift, type FeatureDrift, startWorkerPool, tableFromColumns } from './index.js';
 import { seededRandom } from './test-support/random.js';
 
 const rng = seededRandom(7);
@@ -219,6 +219,24 @@ describe('computeDrift rules', () => {
     assert.deepEqual([half.report.drift_share, half.report.dataset_drift], [0.25, false]);
     const low = await computeDrift(tableFromColumns(ref), tableFromColumns(cur), { driftShareThreshold: 0.25 });
     assert.equal(low.report.dataset_drift, true);
+  });
+
+  it("a worker pool reused for several reports, more columns than workers, gives the calling thread's reports", async () => {
+    const pool = await startWorkerPool(2);
+    try {
+      for (const shift of [0, 0.2]) {
+        // Plain (not shared) arrays: the pool copies them to shared memory once.
+        const ref = Object.fromEntries(Array.from({ length: 7 }, (_, c) => [`x${c}`, rng.normals(12_000)]));
+        const cur = Object.fromEntries(Array.from({ length: 7 }, (_, c) => [`x${c}`, rng.normals(3000, c * shift)]));
+        const options = { method: 'ks', charts: false } as const;
+        const inline = await computeDrift(tableFromColumns(ref), tableFromColumns(cur), { ...options, workers: 0 });
+        const pooled = await computeDrift(tableFromColumns(ref), tableFromColumns(cur), options, pool);
+        assert.deepEqual(pooled.report, inline.report);
+        assert.equal(pooled.report.features.length, 7);
+      }
+    } finally {
+      await pool.close();
+    }
   });
 
   it('worker threads give the same report as the calling thread', async () => {

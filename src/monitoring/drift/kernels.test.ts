@@ -8,7 +8,7 @@ import {
   populationStabilityIndex,
   wassersteinDistance,
 } from '../stats/index.js';
-import { ksExtremes, ksTwoSided } from './ks-counting.js';
+import { ksExtremeDiffs, ksExtremes, ksTwoSided } from './ks-counting.js';
 import { referenceQuantileEdges } from './numeric-analysis.js';
 import { sortFloat64, wassersteinSorted } from './sorted-sample.js';
 import { seededRandom } from './test-support/random.js';
@@ -84,6 +84,56 @@ describe('drift kernels equal monitoring/stats on the same data', () => {
     }
     const e = ksExtremes(Float64Array.of(1, 2), Float64Array.of(1.5));
     assert.equal(e.maxDiff, 0.5);
+  });
+
+  it('ksExtremeDiffs (bucket counts, no sorting) gives the extremes of ksExtremes bit for bit', () => {
+    const draw = (n: number, kind: number, shift: number) =>
+      Float64Array.from({ length: n }, () => {
+        if (kind === 0) return rng.normal() + shift;
+        if (kind === 1) return Math.floor(rng.uniform() * 12 + shift);
+        if (kind === 2) return Math.floor(rng.normal() * 3 + shift * 10) / 2; // ties on halves
+        if (kind === 3) return rng.uniform() < 0.01 ? 1e12 * rng.normal() : rng.normal() + shift; // outliers
+        if (kind === 4) return Math.exp(rng.normal() * 3) + shift; // skewed, clustered near the minimum
+        return rng.uniform() < 0.5 ? (rng.uniform() < 0.5 ? 0 : -0) : rng.normal() * 1e-300 + shift;
+      });
+    const samples: [string, Float64Array, Float64Array][] = cases().map(([name, a, b]) => [name, a, b]);
+    for (let k = 0; k < 600; k++) {
+      const kind = k % 6;
+      const large = k % 10 === 0;
+      const n1 = 1 + Math.floor(rng.uniform() * (large ? 30_000 : 300));
+      const n2 = 1 + Math.floor(rng.uniform() * (large ? 3000 : 300));
+      const shift = k % 2 === 0 ? 0 : rng.normal() * (k % 4 === 1 ? 0.3 : 30); // overlapping, or beyond the range
+      samples.push([`case ${k}`, draw(n1, kind, 0), draw(n2, rng.uniform() < 0.8 ? kind : (kind + 1) % 6, shift)]);
+    }
+    samples.push(
+      ['constant smaller sample', rng.normals(500), Float64Array.of(0.25, 0.25, 0.25)],
+      ['range overflowing doubles', Float64Array.of(-1e308, 1e308, 0, 1), Float64Array.of(1e308, -1e308, 0.5)],
+      ['smaller sample above the larger', rng.normals(20_000), rng.normals(2000, 50)],
+      ['smaller sample below the larger', rng.normals(20_000), rng.normals(2000, -50)],
+    );
+    for (const [name, a, b] of samples) {
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const expected = ksExtremes(x, y);
+        const ours = ksExtremeDiffs(x, y);
+        assert.ok(Object.is(ours.maxDiff, expected.maxDiff) && Object.is(ours.minDiff, expected.minDiff), name);
+      }
+    }
+  });
+
+  it('ksTwoSided without the location gives the statistic, p-value and sign of ksTwoSample', () => {
+    for (const [name, a, b] of cases()) {
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const ours = ksTwoSided(x, y, 'asymp', { location: false });
+        const theirs = ksTwoSample(x, y, { method: 'asymp' });
+        assert.deepEqual(ours, { ...theirs, statisticLocation: Number.NaN }, name);
+      }
+    }
   });
 
   it('wassersteinSorted equals wassersteinDistance exactly', () => {

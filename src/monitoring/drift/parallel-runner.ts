@@ -4,9 +4,9 @@ import { type ColumnOutcome, guarded } from './column-outcome.js';
 import { analyzeNumeric, type NumericTask } from './numeric-analysis.js';
 
 /**
- * Runs the numerical column analyses, in this thread or on a pool of worker threads (one per core). Columns are
- * handed out one at a time to whichever worker is free, so a slow column does not hold the others up. Samples backed
- * by a SharedArrayBuffer reach the workers without a copy (the readers allocate them that way); others are copied.
+ * Runs the numerical column analyses, in this thread or on a pool of worker threads (one per core). Workers take
+ * columns one at a time as they get free, so a slow column does not hold the others up. Samples backed by a
+ * SharedArrayBuffer reach the workers without a copy (the readers allocate them that way); others are copied once.
  */
 export interface ColumnRunner {
   readonly workers: number;
@@ -33,25 +33,44 @@ export const inlineRunner: ColumnRunner = {
   async close() {},
 };
 
-type Reply = { id: number; outcome: ColumnOutcome } | { id: number; error: string };
+/** One run sent to a worker: every task, and the shared counter the workers take task indexes from. */
+export interface BatchMessage {
+  batch: number;
+  tasks: readonly NumericTask[];
+  /** Int32Array over a SharedArrayBuffer: [next task index]. */
+  next: Int32Array;
+}
+/** A worker's answer to a batch: the outcomes of the tasks it took, by index. */
+export type BatchReply = { batch: number; ids: number[]; outcomes: ColumnOutcome[] } | { batch: number; error: string };
 
-/** Starts `size` worker threads (default: the machine's cores) and resolves once they are ready. */
+/**
+ * Starts `size` worker threads (default: the machine's cores) and resolves once they are ready. A run posts every
+ * task to every worker in one message (samples on SharedArrayBuffers travel without a copy; others are copied once
+ * into shared memory first); each worker takes the next task index from a shared atomic counter until none are left,
+ * so a slow column does not hold the others up, and answers once with all its outcomes. Two messages per worker and
+ * run, instead of a round trip per column: on a busy machine each wake-up of an idle thread costs milliseconds.
+ */
 export async function startWorkerPool(size = availableParallelism()): Promise<ColumnRunner> {
   const workers = await Promise.all(Array.from({ length: Math.max(1, size) }, startWorker));
   let closed = false;
+  let batches = 0;
   return {
     workers: workers.length,
     async run(tasks) {
       if (closed) throw new Error('the worker pool is closed');
-      const outcomes = new Array<ColumnOutcome>(tasks.length);
-      let next = 0;
-      const drain = async (worker: Worker) => {
-        while (next < tasks.length) {
-          const id = next++;
-          outcomes[id] = await ask(worker, id, tasks[id]!);
-        }
+      if (tasks.length === 0) return [];
+      const message: BatchMessage = {
+        batch: batches++,
+        tasks: tasks.map(shareSamples),
+        next: new Int32Array(new SharedArrayBuffer(4)),
       };
-      await Promise.all(workers.map(drain));
+      const replies = await Promise.all(workers.map((worker) => runBatch(worker, message)));
+      const outcomes = new Array<ColumnOutcome>(tasks.length);
+      for (const reply of replies) {
+        reply.ids.forEach((id, i) => {
+          outcomes[id] = reply.outcomes[i]!;
+        });
+      }
       return outcomes;
     },
     async close() {
@@ -61,13 +80,24 @@ export async function startWorkerPool(size = availableParallelism()): Promise<Co
   };
 }
 
-function ask(worker: Worker, id: number, task: NumericTask): Promise<ColumnOutcome> {
+/** The task with its samples on SharedArrayBuffers (copied once when they are not), so no worker copies them. */
+function shareSamples(task: NumericTask): NumericTask {
+  const shared = (a: Float64Array): Float64Array => {
+    if (a.buffer instanceof SharedArrayBuffer) return a;
+    const copy = new Float64Array(new SharedArrayBuffer(a.byteLength));
+    copy.set(a);
+    return copy;
+  };
+  return { ...task, reference: shared(task.reference), current: shared(task.current) };
+}
+
+function runBatch(worker: Worker, message: BatchMessage): Promise<{ ids: number[]; outcomes: ColumnOutcome[] }> {
   return new Promise((resolve, reject) => {
-    const onMessage = (reply: Reply) => {
-      if (reply.id !== id) return;
+    const onMessage = (reply: BatchReply) => {
+      if (reply.batch !== message.batch) return;
       cleanup();
       if ('error' in reply) reject(new Error(reply.error));
-      else resolve(reply.outcome);
+      else resolve(reply);
     };
     const onError = (error: Error) => {
       cleanup();
@@ -79,7 +109,7 @@ function ask(worker: Worker, id: number, task: NumericTask): Promise<ColumnOutco
     };
     worker.on('message', onMessage);
     worker.on('error', onError);
-    worker.postMessage({ id, task });
+    worker.postMessage(message);
   });
 }
 

@@ -1,4 +1,4 @@
-import { logBinomial } from './gamma.js';
+import { logBinomial, logGamma } from './gamma.js';
 
 /**
  * The one-sided Kolmogorov–Smirnov (Smirnov) survival function P(D⁺ₙ ≥ x) for a sample of n
@@ -38,6 +38,24 @@ function splitProduct(n: number, x: number): { floor: number; frac: number } {
   return { floor, frac };
 }
 
+/** Largest n given a ln Γ table (1.6 MB); beyond it ln C(n, v) is computed term by term. */
+const TABLE_MAX_N = 200_000;
+
+/**
+ * ln Γ(k) for k = 1 … n + 1 (index k), the values of `logGamma` (so sums using them do not change by a bit); the
+ * table of the last n asked for is kept, as a drift report asks for the same n column after column.
+ */
+let cachedTable: Float64Array = new Float64Array(0);
+function logGammaTable(n: number): Float64Array | null {
+  if (n > TABLE_MAX_N) return null;
+  if (cachedTable.length !== n + 2) {
+    const table = new Float64Array(n + 2);
+    for (let k = 1; k <= n + 1; k++) table[k] = logGamma(k);
+    cachedTable = table;
+  }
+  return cachedTable;
+}
+
 /** P(D⁺ₙ ≥ x), the one-sided Kolmogorov–Smirnov survival function (scipy.special.smirnov). */
 export function smirnovSf(n: number, x: number): number {
   if (!(n > 0 && Number.isInteger(n) && x >= 0 && x <= 1)) return Number.NaN;
@@ -56,16 +74,44 @@ export function smirnovSf(n: number, x: number): number {
     return logp < -Math.LN2 ? Math.exp(logp) : 1 + Math.expm1(logp);
   }
   // Lower sum over v = 0 … n − ⌊nx⌋ − 1 (with nx integral the last, zero, term is left out).
+  const lnGamma = logGammaTable(n);
+  const sum = lnGamma ? lowerSum(n, nxFloor, alpha, lnGamma) : lowerSumUntabled(n, nxFloor, alpha);
+  return Math.min(1, Math.max(0, x * sum));
+}
+
+/**
+ * Σ_{v=0}^{n−⌊nx⌋−1} C(n, v) (x + v/n)^{v−1} (1 − x − v/n)^{n−v}, each term in logarithms, stopping once the terms
+ * left cannot move the sum; ln C(n, v) = ln Γ(n + 1) − ln Γ(v + 1) − ln Γ(n − v + 1) from the table of ln Γ.
+ */
+function lowerSum(n: number, nxFloor: number, alpha: number, lnGamma: Float64Array): number {
   const last = n - nxFloor - 1;
   const logN = Math.log(n);
+  const lnGammaTop = lnGamma[n + 1]!;
   let sum = 0;
   for (let v = 0; v <= last; v++) {
     const upper = v + nxFloor + alpha; // n(x + v/n)
     const lower = n - v - nxFloor - alpha; // n(1 − x − v/n)
+    const logC = lnGammaTop - lnGamma[v + 1]! - lnGamma[n - v + 1]!;
+    const logTerm = logC + (v - 1) * (Math.log(upper) - logN) + (n - v) * (Math.log(lower) - logN);
+    const term = Math.exp(logTerm);
+    sum += term;
+    if (term !== 0 && 4 * (last - v) * term < EPS * sum) break;
+  }
+  return sum;
+}
+
+/** {@link lowerSum} with ln C(n, v) computed term by term (n too large for a table). */
+function lowerSumUntabled(n: number, nxFloor: number, alpha: number): number {
+  const last = n - nxFloor - 1;
+  const logN = Math.log(n);
+  let sum = 0;
+  for (let v = 0; v <= last; v++) {
+    const upper = v + nxFloor + alpha;
+    const lower = n - v - nxFloor - alpha;
     const logTerm = logBinomial(n, v) + (v - 1) * (Math.log(upper) - logN) + (n - v) * (Math.log(lower) - logN);
     const term = Math.exp(logTerm);
     sum += term;
     if (term !== 0 && 4 * (last - v) * term < EPS * sum) break;
   }
-  return Math.min(1, Math.max(0, x * sum));
+  return sum;
 }
