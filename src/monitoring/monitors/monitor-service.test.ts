@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -156,6 +158,43 @@ describe('monitors', () => {
       s.monitors.add('bad', { reference: 'x', source: {} }),
       /invalid monitor configuration: source/,
     );
+  });
+
+  it('calls a webhook once per alert with the alert, and records what it answered', async () => {
+    const received: unknown[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.writeHead(202).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const s = services('weather-d');
+      await s.addVersion('winter');
+      await s.monitors.add('hooked', {
+        reference: 'weather-d@1',
+        source: { dataset: 'weather-d' },
+        columns: ['temp_max', 'temp_min'],
+        actions: [{ kind: 'webhook', url: `http://127.0.0.1:${port}/alerts` }],
+      });
+      await s.addVersion('summer');
+      const { alert } = await s.monitors.evaluate('hooked');
+      assert.deepEqual(alert?.actions, {
+        actions: [{ kind: 'webhook', url: `http://127.0.0.1:${port}/alerts`, status: 202 }],
+      });
+      s.advance(1);
+      await s.monitors.evaluate('hooked');
+      assert.equal(received.length, 1, 'one call for the one alert');
+      assert.match((received[0] as { alert: { message: string } }).alert.message, /temp_max/);
+    } finally {
+      server.close();
+    }
   });
 
   it('compares the prediction log of a deployment with the reference', async () => {
