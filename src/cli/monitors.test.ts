@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bundledDataset, SEATTLE_WEATHER } from '../data/bundled.js';
-import { runCli } from './test-support/run-cli.js';
+import { runCli, startServerProcess, stopProcess } from './test-support/run-cli.js';
 
 let dir: string;
 let env: Record<string, string>;
@@ -46,5 +46,27 @@ describe('osprey monitors', () => {
     const bad = await runCli(['monitors', 'add', 'bad', '--reference', 'w@1'], env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /one of --deployment, --dataset, --file/);
+  });
+
+  it('osprey server evaluates monitors on their schedule and records the alert', async () => {
+    const home = { OSPREY_HOME: join(dir, 'server-home'), OSPREY_DB: '' };
+    assert.equal((await runCli(['data', 'add', await slice('winter-s', [12, 1, 2]), '--name', 's'], home)).code, 0);
+    const add = await runCli(
+      ['monitors', 'add', 's-drift', '--reference', 's@1', '--dataset', 's', '--columns', 'temp_max', '--every', '1'],
+      home,
+    );
+    assert.equal(add.code, 0, add.stderr);
+    assert.equal((await runCli(['data', 'add', await slice('summer-s', [6, 7, 8]), '--name', 's'], home)).code, 0);
+    const { child } = await startServerProcess({ ...home, OSPREY_MONITOR_INTERVAL: '1' });
+    try {
+      let alerts: unknown[] = [];
+      for (let i = 0; i < 120 && alerts.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        alerts = JSON.parse((await runCli(['monitors', 'alerts', 's-drift', '--json'], home)).stdout) as unknown[];
+      }
+      assert.equal(alerts.length, 1, 'the server evaluated the monitor and raised its alert');
+    } finally {
+      await stopProcess(child);
+    }
   });
 });
