@@ -1,7 +1,7 @@
 // A closed-loop load generator for bench/serving.ts, run in its own process: `concurrency` callers each send a
 // request as soon as the previous one is answered, for `seconds`, over gRPC (one channel, unary ModelInfer with
 // raw_input_contents) or REST (keep-alive sockets, one per caller). Prints one JSON line:
-// { requests, failures, seconds, p50Ms, p99Ms }.
+// { requests, failures, seconds, p50Ms, p99Ms, cpuMs } (cpuMs: this generator's own CPU time).
 //   node --import tsx bench/serving-load.ts grpc|rest <address> <model> <concurrency> <seconds> <rows>
 import { Agent, request } from 'node:http';
 import { credentials, loadPackageDefinition, type ServiceError } from '@grpc/grpc-js';
@@ -58,6 +58,7 @@ function restSender(): Send {
 const send = mode === 'grpc' ? grpcSender() : restSender();
 const latencies: number[] = [];
 let failures = 0;
+const cpuBefore = process.cpuUsage();
 const deadline = performance.now() + seconds * 1000;
 const started = performance.now();
 await Promise.all(
@@ -73,6 +74,13 @@ const elapsed = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
 console.log(
-  JSON.stringify({ requests: latencies.length, failures, seconds: elapsed, p50Ms: at(0.5), p99Ms: at(0.99) }),
+  JSON.stringify({
+    requests: latencies.length,
+    failures,
+    seconds: elapsed,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    cpuMs: ((cpu) => (cpu.user + cpu.system) / 1000)(process.cpuUsage(cpuBefore)),
+  }),
 );
 process.exit(0);

@@ -4,23 +4,30 @@
 //   NumPy runs the model's graph, Debian 12 having no python3-onnxruntime);
 // - a bare Node `http` server answering a fixed response (the transport's limit on this machine);
 // - ONNX Runtime in process at batch 64.
-// REST load comes from wrk (Debian's `wrk`); gRPC load, and REST load for the like-for-like gRPC comparison, from
-// bench/serving-load.ts (Node clients in their own process). Each case runs ROUNDS times interleaved with its peers;
-// medians are compared. OSPREY_BENCH_SECONDS (default 5) and OSPREY_BENCH_ROUNDS (default 3) bound the run.
+// REST load comes from wrk (Debian's `wrk`), gRPC load from h2load (Debian's `nghttp2-client`: HTTP/2 POSTs of one
+// length-prefixed ModelInfer message, the gRPC wire format), both C programs in their own processes; without h2load,
+// and as a second opinion, both protocols are also driven by bench/serving-load.ts (Node clients in their own
+// process; the server's and the generator's CPU are reported). Each case runs ROUNDS times interleaved with its
+// peers; medians are compared. OSPREY_BENCH_SECONDS (default 5) and OSPREY_BENCH_ROUNDS (default 3) bound the run.
 //   node --import tsx bench/serving.ts
+
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MethodDefinition } from '@grpc/proto-loader';
 import { DEFAULT_MODEL_CONFIG } from '../src/serving/model-config.js';
 import { DirectoryModelRepository } from '../src/serving/model-repository.js';
 import { startModelServer } from '../src/serving/model-server.js';
 import { encodeBinaryData } from '../src/serving/protocol/binary-data.js';
+import { encodeModelInferRequest } from '../src/serving/protocol/grpc/codec.js';
+import { INFERENCE_SERVICE, loadInferenceProto } from '../src/serving/protocol/grpc/proto.js';
 import { OnnxRuntime } from '../src/serving/runtimes/onnx/onnx-runtime.js';
 import { fixtureModelPath } from '../src/serving/test-support/fixtures.js';
 import { tempRepository } from '../src/serving/test-support/repository.js';
+import { openSqlStore } from '../src/store/sql/index.js';
 import { median, report } from './lib.js';
 
 const SECONDS = Number(process.env.OSPREY_BENCH_SECONDS ?? 5);
@@ -36,11 +43,19 @@ interface Measured {
 
 export async function benchServing(): Promise<void> {
   if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is not installed: apt-get install -y wrk');
+  const h2load = !spawnSync('h2load', ['--version']).error;
   const scratch = await mkdtemp(join(tmpdir(), 'osprey-bench-serving-'));
   const repo = await tempRepository();
-  await repo.addVersion('tabular', 1);
-  await repo.addVersion('tabular_nobatch', 1);
-  await repo.writeConfig('tabular_nobatch', 'config.json', '{"max_batch_size": 0}');
+  // Every model logs nothing but `tabular_logged`, which writes each prediction to a SQLite prediction log.
+  const model = async (name: string, config: Record<string, unknown> = {}) => {
+    await repo.addVersion(name, 1);
+    await repo.writeConfig(name, 'config.json', JSON.stringify({ logging: false, ...config }));
+  };
+  await model('tabular');
+  await model('tabular_nobatch', { max_batch_size: 0 });
+  await model('tabular_workers', { instance_count: 2, inference_thread: 'worker' });
+  await model('tabular_logged', { logging: {} });
+  const store = await openSqlStore({ kind: 'sqlite', path: join(scratch, 'osprey.db') });
   const runtime = new OnnxRuntime();
   const osprey = await startModelServer({
     runtime,
@@ -49,6 +64,12 @@ export async function benchServing(): Promise<void> {
     httpPort: 0,
     grpcPort: 0,
     version: 'bench',
+    // As `osprey serve` writes it: a worker thread with its own connection to the store.
+    predictionLog: {
+      module: import.meta.resolve('../src/store/sql/index.js'),
+      exportName: 'openSqlStore',
+      args: [{ kind: 'sqlite', path: join(scratch, 'osprey.db') }],
+    },
   });
   const inferUrl = (model: string) => `${osprey.httpUrl}/v2/models/${model}/infer`;
   const oneRowBody = JSON.stringify({
@@ -67,28 +88,62 @@ export async function benchServing(): Promise<void> {
       'Inference-Header-Content-Length': String(binary.headerLength),
     });
     const inProcess64 = await inProcessRowsPerSecond(runtime, 64);
+    const grpcBody = join(scratch, 'grpc.body');
+    await writeFile(grpcBody, grpcFrame(1));
+    const grpcUrl = `http://${osprey.grpcAddress}/${INFERENCE_SERVICE}/ModelInfer`;
+    const successes = async () =>
+      (
+        (await (await fetch(`${osprey.httpUrl}/v2/models/tabular/stats`)).json()) as {
+          model_stats: { inference_stats: { success: { count: number } } }[];
+        }
+      ).model_stats[0]!.inference_stats.success.count;
+    /** h2load counts HTTP statuses; a failed gRPC call is HTTP 200 too, so successes are counted by the server. */
+    const grpcH2load = async (connections: number, streams: number) => {
+      const before = await successes();
+      const result = await h2loadRun(grpcUrl, grpcBody, connections, streams);
+      return { ...result, errors: result.errors + Math.max(0, result.requests - ((await successes()) - before)) };
+    };
+    const cpu = { restNode: [] as CpuSplit[], grpcNode: [] as CpuSplit[] };
 
     const rounds = {
       osprey: [] as Measured[],
       bare: [] as Measured[],
       flask: [] as Measured[],
       grpc: [] as Measured[],
+      grpc16: [] as Measured[],
+      grpcNode: [] as Measured[],
       restNode: [] as Measured[],
+      logged: [] as Measured[],
       binary64: [] as Measured[],
+      binary64Workers: [] as Measured[],
       batchingOn: [] as Measured[],
       batchingOff: [] as Measured[],
+      batchingOnWorkers: [] as Measured[],
     };
     await wrk(inferUrl('tabular'), jsonScript, 16, 2); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
       rounds.osprey.push(await wrk(inferUrl('tabular'), jsonScript, 16));
       rounds.bare.push(await wrk(`${bare.url}/v2/models/tabular/infer`, jsonScript, 16));
       if (flask) rounds.flask.push(await wrk(`${flask.url}/v2/models/tabular/infer`, jsonScript, 16));
-      rounds.grpc.push(await nodeLoad('grpc', osprey.grpcAddress!, 16, 1));
-      rounds.restNode.push(await nodeLoad('rest', osprey.httpUrl, 16, 1));
+      if (h2load) {
+        rounds.grpc.push(await grpcH2load(1, 16));
+        rounds.grpc16.push(await grpcH2load(16, 1));
+      }
+      const grpcNode = await withCpu(() => nodeLoad('grpc', osprey.grpcAddress!, 16, 1));
+      rounds.grpcNode.push(grpcNode.result);
+      cpu.grpcNode.push(grpcNode.cpu);
+      const restNode = await withCpu(() => nodeLoad('rest', osprey.httpUrl, 16, 1));
+      rounds.restNode.push(restNode.result);
+      cpu.restNode.push(restNode.cpu);
+      rounds.logged.push(await wrk(inferUrl('tabular_logged'), jsonScript, 16));
       rounds.binary64.push(await wrk(inferUrl('tabular'), binaryScript, 16));
+      rounds.binary64Workers.push(await wrk(inferUrl('tabular_workers'), binaryScript, 16));
       rounds.batchingOn.push(await wrk(inferUrl('tabular'), jsonScript, 64));
       rounds.batchingOff.push(await wrk(inferUrl('tabular_nobatch'), jsonScript, 64));
+      rounds.batchingOnWorkers.push(await wrk(inferUrl('tabular_workers'), jsonScript, 64));
     }
+    await osprey.predictionLogger?.flush();
+    const loggedRows = (await store.predictions.window('tabular_logged')).length;
     const m = Object.fromEntries(
       Object.entries(rounds).map(([k, v]) => [
         k,
@@ -114,15 +169,26 @@ export async function benchServing(): Promise<void> {
         `REST 1 row @16 (wrk): Flask+gunicorn`,
         flask ? fmt(m.flask) : 'not run (install python3-flask gunicorn python3-onnx)',
       ],
-      ['gRPC unary 1 row @16 (node client)', fmt(m.grpc)],
-      ['REST 1 row @16 (node client)', fmt(m.restNode)],
+      [
+        'gRPC 1 row, 1 conn × 16 streams (h2load)',
+        h2load ? fmt(m.grpc) : 'not run (install nghttp2-client for h2load)',
+      ],
+      ['gRPC 1 row, 16 conns × 1 stream (h2load)', h2load ? fmt(m.grpc16) : 'n/a'],
+      ['gRPC unary 1 row @16 (node client)', `${fmt(m.grpcNode)}; ${cpuSplit(cpu.grpcNode)}`],
+      ['REST 1 row @16 (node client)', `${fmt(m.restNode)}; ${cpuSplit(cpu.restNode)}`],
+      ['REST 1 row @16 (wrk), prediction log on', `${fmt(m.logged)}; ${loggedRows.toLocaleString('en')} rows logged`],
       [
         'REST binary 64 rows @16 (wrk)',
         m.binary64 ? fmt({ ...m.binary64, rps: m.binary64.rps * 64 }, 'rows/s') : 'n/a',
       ],
+      [
+        'REST binary 64 rows @16, 2 worker instances',
+        m.binary64Workers ? fmt({ ...m.binary64Workers, rps: m.binary64Workers.rps * 64 }, 'rows/s') : 'n/a',
+      ],
       ['in-process ONNX Runtime, batch 64', `${Math.round(inProcess64).toLocaleString('en')} rows/s`],
       ['REST 1 row @64, batching on', fmt(m.batchingOn)],
       ['REST 1 row @64, batching off', fmt(m.batchingOff)],
+      ['REST 1 row @64, batching on, 2 workers', fmt(m.batchingOnWorkers)],
       ['ratio Osprey / Flask', ratio(m.osprey?.rps, m.flask?.rps, 10)],
       [
         'p99 Osprey vs Flask',
@@ -131,18 +197,26 @@ export async function benchServing(): Promise<void> {
           : 'n/a',
       ],
       ['ratio Osprey / bare http', ratio(m.osprey?.rps, m.bare?.rps, 0.7)],
-      ['ratio gRPC / REST (node clients)', ratio(m.grpc?.rps, m.restNode?.rps, 1)],
-      ['ratio gRPC / REST (wrk)', ratio(m.grpc?.rps, m.osprey?.rps, 1)],
+      ['ratio gRPC (h2load, 1 conn) / REST (wrk)', ratio(m.grpc?.rps, m.osprey?.rps, 1)],
+      ['ratio gRPC (h2load, 16 conns) / REST (wrk)', ratio(m.grpc16?.rps, m.osprey?.rps, 1)],
+      ['ratio gRPC / REST (node clients)', ratio(m.grpcNode?.rps, m.restNode?.rps, 1)],
+      ['ratio prediction log on / off', ratio(m.logged?.rps, m.osprey?.rps, 0.9)],
       [
         'ratio binary 64 rows / in-process batch 64',
         ratio(m.binary64 ? m.binary64.rps * 64 : undefined, inProcess64, 0.25),
       ],
+      [
+        'ratio binary 64 rows, 2 workers / in-process',
+        ratio(m.binary64Workers ? m.binary64Workers.rps * 64 : undefined, inProcess64, 0.25),
+      ],
       ['ratio batching on / off @64', ratio(m.batchingOn?.rps, m.batchingOff?.rps, 3)],
+      ['ratio batching on (2 workers) / off @64', ratio(m.batchingOnWorkers?.rps, m.batchingOff?.rps, 3)],
     ]);
   } finally {
     flask?.stop();
     bare.server.close();
     await osprey.close();
+    await store.close();
     await repo.remove();
     await rm(scratch, { recursive: true, force: true });
   }
@@ -222,7 +296,12 @@ async function wrk(url: string, script: string, connections: number, seconds = S
   return { rps, p99Ms, errors };
 }
 
-function nodeLoad(mode: 'grpc' | 'rest', address: string, concurrency: number, rows: number): Promise<Measured> {
+function nodeLoad(
+  mode: 'grpc' | 'rest',
+  address: string,
+  concurrency: number,
+  rows: number,
+): Promise<Measured & { generatorCpuMs: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -246,9 +325,100 @@ function nodeLoad(mode: 'grpc' | 'rest', address: string, concurrency: number, r
     child.on('error', reject);
     child.on('close', () => {
       const result = JSON.parse(out.trim().split('\n').pop()!);
-      resolve({ rps: result.requests / result.seconds, p99Ms: result.p99Ms, errors: result.failures });
+      resolve({
+        rps: result.requests / result.seconds,
+        p99Ms: result.p99Ms,
+        errors: result.failures,
+        generatorCpuMs: result.cpuMs,
+      });
     });
   });
+}
+
+/** Runs h2load (HTTP/2) in its own process: POSTs of `body` with gRPC's headers. */
+async function h2loadRun(
+  url: string,
+  body: string,
+  connections: number,
+  streams: number,
+): Promise<Measured & { requests: number }> {
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(
+      'h2load',
+      [
+        `-c${connections}`,
+        `-m${streams}`,
+        '-t1',
+        `-D${SECONDS}`,
+        '-d',
+        body,
+        '-H',
+        'content-type: application/grpc',
+        '-H',
+        'te: trailers',
+        url,
+      ],
+      (error, stdout) => (error ? reject(error) : resolve(stdout)),
+    ),
+  );
+  const rps = Number(/finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(out)?.[1] ?? 0);
+  const requests = Number(/requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded/.exec(out)?.[1] ?? 0);
+  const failed = Number(/(\d+) failed, (\d+) errored/.exec(out)?.[1] ?? 0);
+  // h2load gives min/max/mean/sd of request times, no percentiles: the max bounds p99 from above.
+  const max = /time for request:\s+\S+\s+(\S+)/.exec(out)?.[1] ?? 'NaN';
+  return { rps, p99Ms: parseDuration(max), errors: failed, requests };
+}
+
+function parseDuration(text: string): number {
+  const match = /^([\d.]+)(us|ms|s)$/.exec(text);
+  if (!match) return Number.NaN;
+  return Number(match[1]) * { us: 0.001, ms: 1, s: 1000 }[match[2] as 'us' | 'ms' | 's'];
+}
+
+/** One gRPC message on the wire: a 0 (uncompressed) byte, the length (big-endian uint32), the ModelInfer request. */
+function grpcFrame(rows: number): Buffer {
+  const method = (
+    loadInferenceProto()[INFERENCE_SERVICE] as unknown as Record<string, MethodDefinition<unknown, unknown>>
+  ).ModelInfer!;
+  const message = method.requestSerialize(
+    encodeModelInferRequest('tabular', {
+      parameters: {},
+      inputs: [
+        {
+          name: 'features',
+          datatype: 'FP32',
+          shape: [rows, 10],
+          data: Float32Array.from({ length: rows * 10 }, (_, i) => ONE_ROW[i % 10]!),
+          parameters: {},
+        },
+      ],
+      outputs: [],
+    }),
+  );
+  const frame = Buffer.alloc(5 + message.byteLength);
+  frame.writeUInt32BE(message.byteLength, 1);
+  message.copy(frame, 5);
+  return frame;
+}
+
+interface CpuSplit {
+  serverMs: number;
+  generatorMs: number;
+}
+
+/** The CPU this process (the server) used while `run` ran; the generator's is read from its own report. */
+async function withCpu(run: () => Promise<Measured & { generatorCpuMs: number }>) {
+  const before = process.cpuUsage();
+  const result = await run();
+  const used = process.cpuUsage(before);
+  return { result, cpu: { serverMs: (used.user + used.system) / 1000, generatorMs: result.generatorCpuMs } };
+}
+
+function cpuSplit(splits: readonly CpuSplit[]): string {
+  if (splits.length === 0) return '';
+  const server = median(splits.map((s) => s.serverMs)) / 1000;
+  const generator = median(splits.map((s) => s.generatorMs)) / 1000;
+  return `CPU s: server ${server.toFixed(1)}, generator ${generator.toFixed(1)}`;
 }
 
 /** A Triton binary request of `rows` rows: the JSON header, then the FP32 features. */

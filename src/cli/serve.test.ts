@@ -1,6 +1,7 @@
 // `osprey serve` as its composition root starts it: a model repository directory, and registry models whose
 // alias moves under continuous REST load with no failed request.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { isOspreyError } from '../core/errors.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { fixtureModelPath } from '../serving/test-support/fixtures.js';
 import { type TempRepository, tempRepository } from '../serving/test-support/repository.js';
+import { openSqlStore } from '../store/sql/index.js';
 import { type Context, openContext } from './context.js';
 import { registerServeCommand, type ServeOptions, startServe } from './serve.js';
 
@@ -37,7 +39,17 @@ describe('osprey serve', () => {
     registerServeCommand(program);
     const serve = program.commands.find((c) => c.name() === 'serve')!;
     const flags = serve.options.map((o) => o.long);
-    for (const flag of ['--repository', '--model', '--port', '--grpc-port', '--max-batch-size', '--instances'])
+    for (const flag of [
+      '--repository',
+      '--model',
+      '--port',
+      '--grpc-port',
+      '--max-batch-size',
+      '--instances',
+      '--inference-thread',
+      '--prediction-log',
+      '--log-sample-rate',
+    ])
       assert.ok(flags.includes(flag), flag);
   });
 
@@ -58,9 +70,10 @@ describe('osprey serve', () => {
     await assert.rejects(startServe({ ...defaults, model: ['no-alias'] }), (e: unknown) =>
       isOspreyError(e, 'INVALID_ARGUMENT'),
     );
-    await assert.rejects(startServe({ ...defaults, repository: repo.root, maxQueueSize: 'lots' }), (e: unknown) =>
-      isOspreyError(e, 'INVALID_ARGUMENT'),
-    );
+    for (const bad of [{ maxQueueSize: 'lots' }, { inferenceThread: 'gpu' }, { logSampleRate: '2' }])
+      await assert.rejects(startServe({ ...defaults, repository: repo.root, ...bad }), (e: unknown) =>
+        isOspreyError(e, 'INVALID_ARGUMENT'),
+      );
   });
 
   it('follows a registry alias: moved under continuous load, the new version serves with no failed request', async () => {
@@ -116,6 +129,69 @@ describe('osprey serve', () => {
       stop = true;
       await running.close();
       await setup.close();
+    }
+  });
+
+  it('logs predictions to the configured store and writes every queued one when stopped by SIGTERM', async () => {
+    const logHome = await mkdtemp(join(tmpdir(), 'osprey-serve-log-'));
+    // The command as `osprey serve` runs it (its own SIGTERM handling), in a child process.
+    const script = [
+      "import { Command } from 'commander';",
+      `import { registerServeCommand } from ${JSON.stringify(new URL('./serve.ts', import.meta.url).href)};`,
+      'const program = new Command();',
+      'registerServeCommand(program);',
+      "await program.parseAsync(process.argv.slice(1), { from: 'user' });",
+    ].join('\n');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        script,
+        'serve',
+        '--repository',
+        repo.root,
+        '--port',
+        '0',
+        '--no-grpc',
+      ],
+      { env: { ...process.env, OSPREY_HOME: logHome, OSPREY_DB: '' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /REST .* on (http:\/\/[\d.:]+)\/v2/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`osprey serve exited (${code}) before listening: ${out}`)));
+      });
+      assert.match(out, /prediction log: on/);
+      for (let i = 0; i < 30; i++) {
+        const body = JSON.stringify({ id: `sigterm-${i}`, ...JSON.parse(inferBody) });
+        const response = await fetch(`${url}/v2/models/tabular/infer`, { method: 'POST', body });
+        assert.equal(response.status, 200);
+      }
+      // The last rows are still queued (200 ms flush interval) when the signal arrives.
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      const store = await openSqlStore({ kind: 'sqlite', path: join(logHome, 'osprey.db') });
+      try {
+        const logged = await store.predictions.window('tabular');
+        assert.deepEqual(
+          logged.map((p) => p.requestId).sort(),
+          Array.from({ length: 30 }, (_, i) => `sigterm-${i}`).sort(),
+        );
+      } finally {
+        await store.close();
+      }
+    } finally {
+      child.kill('SIGKILL');
+      await rm(logHome, { recursive: true, force: true });
     }
   });
 });

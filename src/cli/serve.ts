@@ -3,11 +3,16 @@
  * batching, Prometheus metrics at /metrics) for models from a model repository directory or from the registry.
  * It is the composition root of serving: it picks ONNX Runtime, the repository and (for registry models) the
  * metadata and artifact stores.
+ *
+ * Prediction log: with a metadata store, every successful prediction is written to the store's prediction log
+ * (asynchronously, bounded; each model's `logging` config says what). Registry models always have the store;
+ * a model repository uses it when one is configured (`OSPREY_HOME` or `OSPREY_DB` set) or `--prediction-log`
+ * is given; `--no-prediction-log` turns logging off.
  */
 import type { Command } from 'commander';
-import { invalidArgument } from '../core/errors.js';
+import { errorMessage, invalidArgument } from '../core/errors.js';
 import { watchAliases } from '../serving/alias-watcher.js';
-import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../serving/model-config.js';
+import { DEFAULT_MODEL_CONFIG, type InferenceThread, type ModelConfig } from '../serving/model-config.js';
 import { DirectoryModelRepository, type ModelRepository } from '../serving/model-repository.js';
 import { type RunningModelServer, startModelServer } from '../serving/model-server.js';
 import { parseModelReference, RegistryModelRepository } from '../serving/registry-model-repository.js';
@@ -27,8 +32,12 @@ export interface ServeOptions {
   maxQueueDelayUs?: string;
   maxQueueSize?: string;
   instances?: string;
+  inferenceThread?: string;
   intraOpThreads?: string;
   pollInterval: string;
+  /** true: log predictions (opening the store); false: never; undefined: when a store is configured. */
+  predictionLog?: boolean;
+  logSampleRate?: string;
 }
 
 export interface RunningServe {
@@ -67,10 +76,20 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--instances <n>', `sessions per model version (default ${DEFAULT_MODEL_CONFIG.instanceCount})`)
     .option(
+      '--inference-thread <where>',
+      'where model instances compute: main (the event loop), worker (a thread each), auto (worker when --instances > 1)',
+    )
+    .option(
       '--intra-op-threads <n>',
       `ONNX Runtime threads per session (default ${DEFAULT_MODEL_CONFIG.intraOpThreads})`,
     )
     .option('--poll-interval <ms>', 'how often registry aliases are checked for a move', '1000')
+    .option(
+      '--prediction-log',
+      "write predictions to the metadata store's prediction log (default: when OSPREY_HOME/OSPREY_DB is set or models come from the registry)",
+    )
+    .option('--no-prediction-log', 'do not log predictions')
+    .option('--log-sample-rate <rate>', 'share of requests written to the prediction log, 0 to 1 (default 1)')
     .action(async (opts: ServeOptions) => {
       const stopped = new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
@@ -82,6 +101,7 @@ export function registerServeCommand(program: Command): void {
         `osprey serve ${OSPREY_VERSION}: ${server.service.repository?.description ?? ''}`,
         `  REST (Open Inference Protocol V2) on ${server.httpUrl}/v2, metrics on ${server.httpUrl}/metrics`,
         ...(server.grpcAddress ? [`  gRPC (inference.GRPCInferenceService) on ${server.grpcAddress}`] : []),
+        `  prediction log: ${server.predictionLogger ? 'on (metadata store)' : 'off'}`,
         `  models: ${
           server.service.manager
             .all()
@@ -97,7 +117,12 @@ export function registerServeCommand(program: Command): void {
 /** Starts the server as `osprey serve` does (the command, its tests and the benchmarks share it). */
 export async function startServe(
   opts: ServeOptions,
-  hooks: { log?: (line: string) => void; openContext?: () => Promise<Context> } = {},
+  hooks: {
+    log?: (line: string) => void;
+    openContext?: () => Promise<Context>;
+    /** The environment that says whether a store is configured (default process.env). */
+    env?: Readonly<Record<string, string | undefined>>;
+  } = {},
 ): Promise<RunningServe> {
   const log = hooks.log ?? (() => {});
   const references = (opts.model ?? []).map(parseModelReference);
@@ -106,11 +131,14 @@ export async function startServe(
   if (!LOOPBACK.test(opts.host))
     log(`warning: serving on ${opts.host} without authentication: anyone who reaches it can run the models`);
   const config = modelConfig(opts);
-  const context = references.length > 0 ? await (hooks.openContext ?? openContext)() : undefined;
+  const env = hooks.env ?? process.env;
+  const storeConfigured = Boolean(env.OSPREY_HOME?.trim() || env.OSPREY_DB?.trim());
+  const logPredictions = opts.predictionLog ?? (references.length > 0 || storeConfigured);
+  const context = references.length > 0 || logPredictions ? await (hooks.openContext ?? openContext)() : undefined;
   try {
     let repository: ModelRepository;
     let registryRepository: RegistryModelRepository | undefined;
-    if (context) {
+    if (references.length > 0 && context) {
       const { ModelRegistry } = await import('../registry/model-registry.js');
       registryRepository = new RegistryModelRepository(
         new ModelRegistry(context.store.registry),
@@ -127,6 +155,20 @@ export async function startServe(
       httpPort: port(opts.port, '--port'),
       grpcPort: opts.grpc === false ? null : port(opts.grpcPort, '--grpc-port'),
       version: OSPREY_VERSION,
+      ...(logPredictions && context
+        ? {
+            // Written by a worker thread with its own connection, off the event loop (prediction-log/worker-writer.ts).
+            predictionLog: {
+              module: import.meta.resolve('../store/sql/index.js'),
+              exportName: 'openSqlStore',
+              args: [context.config.database],
+            },
+            predictionLogOptions: {
+              onWriteError: (error: unknown, rows: number) =>
+                log(`  prediction log: ${rows} rows dropped, the write failed: ${errorMessage(error)}`),
+            },
+          }
+        : {}),
     });
     const stopWatching = registryRepository
       ? watchAliases(server.service, registryRepository, integer(opts.pollInterval, '--poll-interval', 10), {
@@ -163,6 +205,11 @@ function modelConfig(opts: ServeOptions): ModelConfig {
       maxQueueSize: optional(opts.maxQueueSize, '--max-queue-size', 1, base.batching.maxQueueSize),
     },
     instanceCount: optional(opts.instances, '--instances', 1, base.instanceCount),
+    inferenceThread: inferenceThread(opts.inferenceThread),
+    logging:
+      opts.logSampleRate === undefined
+        ? base.logging
+        : { ...base.logging, sampleRate: rate(opts.logSampleRate, '--log-sample-rate') },
     intraOpThreads: optional(opts.intraOpThreads, '--intra-op-threads', 1, base.intraOpThreads),
   };
 }
@@ -171,6 +218,19 @@ function integer(value: string, flag: string, min: number): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
     throw invalidArgument(`${flag} ${value}: expected an integer of at least ${min}`);
+  return n;
+}
+
+function inferenceThread(value: string | undefined): InferenceThread {
+  if (value === undefined) return DEFAULT_MODEL_CONFIG.inferenceThread;
+  if (value === 'auto' || value === 'main' || value === 'worker') return value;
+  throw invalidArgument(`--inference-thread ${value}: expected main, worker or auto`);
+}
+
+function rate(value: string, flag: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 1))
+    throw invalidArgument(`${flag} ${value}: expected a number from 0 to 1`);
   return n;
 }
 

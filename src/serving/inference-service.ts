@@ -7,10 +7,12 @@ import { invalidArgument, isOspreyError, OspreyError } from '../core/errors.js';
 import type { ModelManager } from './model-manager.js';
 import type { ModelRepository } from './model-repository.js';
 import type { ModelStatisticsJson } from './observability/statistics.js';
+import type { PredictionLogger } from './prediction-log/prediction-logger.js';
 import type { InferenceRequest, InferenceResponse, InferOutput, Parameters } from './protocol/types.js';
 import { validateInferenceRequest } from './protocol/validation.js';
 import type { TensorSpec } from './runtime.js';
 import type { ServedVersion } from './served-version.js';
+import type { Tensor } from './tensor.js';
 
 /** Protocol extensions the servers implement, as `GET /v2` and ServerMetadata list them (Triton's names). */
 export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'statistics'] as const;
@@ -48,6 +50,8 @@ export class InferenceService {
     readonly manager: ModelManager,
     readonly repository: ModelRepository | undefined,
     private readonly serverVersion: string,
+    /** Where successful predictions go (the metadata store's prediction log); none without a store. */
+    private readonly predictionLog?: PredictionLogger,
   ) {}
 
   /** Marks start-up done: from now on, readiness is "every expected model is served". */
@@ -103,10 +107,12 @@ export class InferenceService {
     }
     const started = performance.now();
     let submitted: ReturnType<ServedVersion['batcher']['submit']>;
+    let inputs: Map<string, Tensor>;
     try {
-      const { inputs, outputNames } = validateInferenceRequest(request, served.signature, {
+      let outputNames: string[];
+      ({ inputs, outputNames } = validateInferenceRequest(request, served.signature, {
         allowNonFinite: served.config.allowNonFinite,
-      });
+      }));
       submitted = served.batcher.submit(inputs, outputNames, { timeoutUs: timeoutParameter(request.parameters) });
     } catch (error) {
       return Promise.reject(this.failed(served, started, error));
@@ -116,6 +122,16 @@ export class InferenceService {
         const latencyMs = performance.now() - started;
         served.statistics.succeeded(latencyMs, result.queueMs, result.computeMs);
         served.metrics.succeeded(latencyMs, result.queueMs);
+        if (this.predictionLog !== undefined && served.logPlan !== undefined)
+          this.predictionLog.offer({
+            plan: served.logPlan,
+            modelName: name,
+            modelVersion: served.version,
+            requestId: request.id,
+            at: Date.now(),
+            inputs,
+            outputs: result.outputs,
+          });
         const outputs: InferOutput[] = [];
         for (const [outputName, tensor] of result.outputs) outputs.push({ name: outputName, ...tensor });
         return {

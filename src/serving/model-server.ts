@@ -10,6 +10,9 @@ import { createServingHttpServer } from './http/server.js';
 import { InferenceService } from './inference-service.js';
 import { ModelManager } from './model-manager.js';
 import type { ModelRepository } from './model-repository.js';
+import { PredictionLogger, type PredictionLoggerOptions } from './prediction-log/prediction-logger.js';
+import { type StoreOpener, WorkerWriter } from './prediction-log/worker-writer.js';
+import { inThreadWriter, type PredictionSink } from './prediction-log/writers.js';
 import type { ModelRuntime } from './runtime.js';
 
 export interface ModelServerOptions {
@@ -24,6 +27,14 @@ export interface ModelServerOptions {
   readonly grpcPort: number | null;
   readonly version: string;
   readonly maxBodyBytes?: number;
+  /**
+   * The prediction log to write successful predictions to: the metadata store's `predictions` (written on this
+   * thread), or how a worker thread opens the store (written there, off the event loop); none: nothing is logged.
+   * Each model's `logging` configuration says what is recorded.
+   */
+  readonly predictionLog?: PredictionSink | StoreOpener;
+  /** Queue bounds and flush timing of the prediction log (prediction-log/prediction-logger.ts). */
+  readonly predictionLogOptions?: Omit<PredictionLoggerOptions, 'registry'>;
 }
 
 export interface RunningModelServer {
@@ -33,22 +44,34 @@ export interface RunningModelServer {
   readonly httpUrl: string;
   /** e.g. `127.0.0.1:8001`; undefined without gRPC. */
   readonly grpcAddress: string | undefined;
-  /** Stops accepting requests, answers those accepted, unloads the models. */
+  /** The prediction log's queue, when the server has one. */
+  readonly predictionLogger: PredictionLogger | undefined;
+  /** Stops accepting requests, answers those accepted, unloads the models, writes the queued predictions. */
   close(): Promise<void>;
 }
 
 export async function startModelServer(options: ModelServerOptions): Promise<RunningModelServer> {
   const manager = new ModelManager(options.runtime);
-  const service = new InferenceService(manager, options.repository, options.version);
+  const log = options.predictionLog;
+  const writer = log === undefined ? undefined : 'append' in log ? inThreadWriter(log) : await WorkerWriter.start(log);
+  const predictionLogger =
+    writer === undefined
+      ? undefined
+      : new PredictionLogger(writer, { ...options.predictionLogOptions, registry: manager.metrics.registry });
+  const service = new InferenceService(manager, options.repository, options.version, predictionLogger);
   const http = createServingHttpServer(
     service,
     options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes },
   );
   await http.listen({ host: options.host, port: options.httpPort });
-  const grpc = options.grpcPort === null ? undefined : await startGrpcServer(service, options.host, options.grpcPort);
+  const grpc =
+    options.grpcPort === null
+      ? undefined
+      : await startGrpcServer(service, options.host, options.grpcPort, options.maxBodyBytes);
   const close = async () => {
     await Promise.allSettled([http.close(), grpc?.close()]);
     await manager.close();
+    await predictionLogger?.close();
   };
   try {
     await service.loadInitialModels(options.models);
@@ -65,6 +88,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
     http,
     httpUrl: `http://${host}:${port}`,
     grpcAddress: grpc === undefined ? undefined : `${host}:${grpc.port}`,
+    predictionLogger,
     close,
   };
 }

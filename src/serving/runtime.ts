@@ -40,6 +40,11 @@ export interface SessionOptions {
   readonly interOpThreads?: number;
   /** Run one inference on load with inputs made from the signature (variable dims → 1). Default true. */
   readonly warmUp?: boolean;
+  /**
+   * Run this instance on a thread of its own (a worker thread), off the server's event loop, so that it computes
+   * while requests are parsed and other instances compute. Default false. A runtime without threads ignores it.
+   */
+  readonly ownThread?: boolean;
 }
 
 export interface LoadedModel {

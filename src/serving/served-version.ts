@@ -4,10 +4,11 @@
  * loaded and warm) before the model manager makes it visible, and unloaded by draining first.
  */
 import { DynamicBatcher } from './batcher/dynamic-batcher.js';
-import type { ModelConfig } from './model-config.js';
+import { type ModelConfig, ownThreadFor } from './model-config.js';
 import type { VersionToLoad } from './model-repository.js';
 import type { ServingMetrics, VersionMetrics } from './observability/metrics.js';
 import { VersionStatistics } from './observability/statistics.js';
+import { type LogPlan, logPlan } from './prediction-log/log-plan.js';
 import type { LoadedModel, ModelRuntime, ModelSignature, TensorSpec } from './runtime.js';
 
 export type VersionState = 'READY' | 'UNLOADING';
@@ -17,6 +18,8 @@ export class ServedVersion {
   readonly signature: ModelSignature;
   readonly batcher: DynamicBatcher;
   readonly statistics: VersionStatistics;
+  /** What the prediction log records for this version; undefined when logging is off. */
+  readonly logPlan: LogPlan | undefined;
 
   private constructor(
     readonly name: string,
@@ -27,6 +30,7 @@ export class ServedVersion {
     readonly metrics: VersionMetrics,
   ) {
     this.signature = instances[0]!.signature;
+    this.logPlan = logPlan(name, this.signature, config.logging, batchable(this.signature));
     this.statistics = new VersionStatistics(name, version);
     const batching = batchable(this.signature) ? config.batching : { ...config.batching, maxBatchSize: 0 };
     this.batcher = new DynamicBatcher(instances, batching, ({ rows, computeMs }) => {
@@ -43,24 +47,30 @@ export class ServedVersion {
     config: ModelConfig,
     metrics: ServingMetrics,
   ): Promise<ServedVersion> {
-    const options = { intraOpThreads: config.intraOpThreads, interOpThreads: config.interOpThreads };
+    const options = {
+      intraOpThreads: config.intraOpThreads,
+      interOpThreads: config.interOpThreads,
+      ownThread: ownThreadFor(config),
+    };
     const loaded = await Promise.allSettled(
       Array.from({ length: config.instanceCount }, () => runtime.load(toLoad.source, options)),
     );
     const instances = loaded.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failure = loaded.find((r) => r.status === 'rejected');
-    if (failure !== undefined) {
+    try {
+      if (failure !== undefined) throw failure.reason;
+      return new ServedVersion(
+        name,
+        toLoad.version,
+        config,
+        runtime.name,
+        instances,
+        metrics.forVersion(name, toLoad.version),
+      );
+    } catch (error) {
       await Promise.allSettled(instances.map((i) => i.close()));
-      throw failure.reason;
+      throw error;
     }
-    return new ServedVersion(
-      name,
-      toLoad.version,
-      config,
-      runtime.name,
-      instances,
-      metrics.forVersion(name, toLoad.version),
-    );
   }
 
   /** Waits for every queued and running request to be answered, then frees the sessions. */

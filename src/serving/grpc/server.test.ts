@@ -2,7 +2,7 @@
 // raw and typed contents compared with PyTorch's outputs, and errors mapped to gRPC status codes.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Client, credentials, loadPackageDefinition, type ServiceError, status } from '@grpc/grpc-js';
+import { type Client, credentials, loadPackageDefinition, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { decodeModelInferResponse, encodeModelInferRequest } from '../protocol/grpc/codec.js';
 import { loadInferenceProto, type ModelInferRequestMessage } from '../protocol/grpc/proto.js';
 import type { InferenceRequest } from '../protocol/types.js';
@@ -149,5 +149,77 @@ describe('gRPC API (inference.GRPCInferenceService)', () => {
     );
     await waiting;
     assert.deepEqual(await call('ServerLive', {}), { live: true });
+  });
+
+  it('speaks the gRPC transport: unknown methods, deadlines, retry-after, compression, message size', async () => {
+    const loaded = loadPackageDefinition(loadInferenceProto()) as unknown as {
+      inference: { GRPCInferenceService: new (address: string, creds: unknown, options?: object) => InferenceClient };
+    };
+    const Client = loaded.inference.GRPCInferenceService;
+    const unknown = await new Promise<ServiceError | null>((resolve) =>
+      client.makeUnaryRequest(
+        '/inference.GRPCInferenceService/NoSuchMethod',
+        (value: Buffer) => value,
+        (value: Buffer) => value,
+        Buffer.alloc(0),
+        (error) => resolve(error),
+      ),
+    );
+    assert.equal(unknown?.code, status.UNIMPLEMENTED);
+
+    // `tight` holds a request 300 ms: a 50 ms deadline passes first; a second request finds the queue full.
+    const withDeadline = client as unknown as Record<
+      string,
+      (m: unknown, md: Metadata, o: object, cb: Callback) => void
+    >;
+    const late = new Promise<ServiceError | null>((resolve) =>
+      withDeadline.ModelInfer!(
+        encodeModelInferRequest('tight', featuresRequest(1)),
+        new Metadata(),
+        { deadline: Date.now() + 50 },
+        (error) => resolve(error),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const full = await call('ModelInfer', encodeModelInferRequest('tight', featuresRequest(1))).catch(
+      (e: ServiceError) => e,
+    );
+    assert.equal((full as ServiceError).code, status.RESOURCE_EXHAUSTED);
+    assert.deepEqual((full as ServiceError).metadata.get('retry-after'), ['1']);
+    assert.equal((await late)?.code, status.DEADLINE_EXCEEDED);
+
+    const gzip = new Client(test.server.grpcAddress!, credentials.createInsecure(), {
+      'grpc.default_compression_algorithm': 2,
+    });
+    try {
+      const compressed = await new Promise<ServiceError | null>((resolve) =>
+        gzip.ModelInfer!(encodeModelInferRequest('tabular', featuresRequest(1)), (error) => resolve(error)),
+      );
+      assert.equal(compressed?.code, status.UNIMPLEMENTED);
+    } finally {
+      gzip.close();
+    }
+
+    const small = await startTestServer({ maxBodyBytes: 2048 });
+    const smallClient = new Client(small.server.grpcAddress!, credentials.createInsecure());
+    try {
+      const big = await new Promise<ServiceError | null>((resolve) =>
+        smallClient.ModelInfer!(
+          encodeModelInferRequest('tabular', featuresRequest(64, Array(640).fill(0.5))),
+          (error) => resolve(error),
+        ),
+      );
+      assert.equal(big?.code, status.RESOURCE_EXHAUSTED);
+      assert.match(big!.details, /larger than the limit of 2048 bytes/);
+      assert.deepEqual(
+        await new Promise((resolve, reject) =>
+          smallClient.ServerLive!({}, (error, response) => (error ? reject(error) : resolve(response))),
+        ),
+        { live: true },
+      );
+    } finally {
+      smallClient.close();
+      await small.stop();
+    }
   });
 });

@@ -2,8 +2,9 @@
  * The one table from OspreyError codes to gRPC status codes on the model server's gRPC API. An overloaded model
  * (a full queue) is RESOURCE_EXHAUSTED; overload statuses carry a `retry-after` (seconds) metadata entry.
  */
-import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { type ErrorCode, errorMessage, isOspreyError } from '../../core/errors.js';
+import type { CallError } from './unary-server.js';
 
 export const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
   NOT_FOUND: status.NOT_FOUND,
@@ -18,14 +19,16 @@ export const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
 };
 
 /** Any thrown value as the status a call ends with; errors that are not OspreyErrors are INTERNAL. */
-export function grpcError(error: unknown): Partial<ServiceError> {
-  const metadata = new Metadata();
-  if (!isOspreyError(error))
-    return { code: status.INTERNAL, details: `internal error: ${errorMessage(error)}`, metadata };
+export function grpcError(error: unknown): CallError {
+  if (!isOspreyError(error)) return { code: status.INTERNAL, message: `internal error: ${errorMessage(error)}` };
   const code = GRPC_STATUS[error.code];
   if (code === status.RESOURCE_EXHAUSTED || code === status.UNAVAILABLE) {
     const retryAfter = error.details.retryAfterSeconds;
-    metadata.set('retry-after', String(typeof retryAfter === 'number' ? retryAfter : 1));
+    return {
+      code,
+      message: error.message,
+      trailers: { 'retry-after': String(typeof retryAfter === 'number' ? retryAfter : 1) },
+    };
   }
-  return { code, details: error.message, metadata };
+  return { code, message: error.message };
 }

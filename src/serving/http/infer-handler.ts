@@ -50,7 +50,7 @@ export function inferHandler(service: InferenceService, maxBodyBytes: number) {
     });
     request.on('end', () => {
       if (refused) return;
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+      const body = chunks.length === 1 ? chunks[0]! : joinAligned(chunks, received, request);
       void answer(service, request, response, target, body, maxBodyBytes);
     });
   };
@@ -83,6 +83,22 @@ async function answer(
   } catch (error) {
     sendRaw(response, httpError(error));
   }
+}
+
+/**
+ * Joins a body read in several chunks (the copy is needed anyway) so that the binary tensor data after the JSON
+ * header starts 8-byte aligned: the binary codec can then view the elements in place instead of copying them again.
+ */
+function joinAligned(chunks: readonly Buffer[], length: number, request: IncomingMessage): Buffer {
+  const header = Number(request.headers[INFERENCE_HEADER_CONTENT_LENGTH]);
+  const pad = Number.isSafeInteger(header) && header >= 0 ? (8 - (header % 8)) % 8 : 0;
+  const body = Buffer.from(new ArrayBuffer(pad + length), pad, length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    chunk.copy(body, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }
 
 /** 413, and the connection closed: the rest of the body is neither read nor kept. */

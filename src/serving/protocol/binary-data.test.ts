@@ -33,6 +33,16 @@ describe('binary tensor data (little-endian, row-major; BYTES length-prefixed)',
     body.set(encodeBinaryData('FP64', Float64Array.of(-0.25)), 3);
     const data = decodeBinaryData('FP64', body.subarray(3), 1, 'input x');
     assert.deepEqual([...data], [-0.25]);
+    assert.notEqual(data.buffer, body.buffer, 'misaligned elements are copied');
+  });
+
+  it('views aligned elements in place, without a copy', () => {
+    const body = new Uint8Array(24);
+    body.set(encodeBinaryData('FP64', Float64Array.of(1.5, -2)), 8);
+    const data = decodeBinaryData('FP64', body.subarray(8), 2, 'input x');
+    assert.deepEqual([...data], [1.5, -2]);
+    assert.equal(data.buffer, body.buffer);
+    assert.equal(data.byteOffset, 8);
   });
 
   it('refuses sizes that do not match the shape, BOOL bytes other than 0/1 and malformed BYTES', () => {

@@ -18,7 +18,10 @@ if (endianness() !== 'LE')
     'the binary tensor codec assumes a little-endian host (typed arrays use host order)',
   );
 
-/** Decodes `count` elements of `datatype` from `bytes`, which must hold exactly those elements. */
+/**
+ * Decodes `count` elements of `datatype` from `bytes`, which must hold exactly those elements. The result is a
+ * view of `bytes` (no copy) when they are aligned for the datatype, else a copy: either way it must be read only.
+ */
 export function decodeBinaryData<D extends Datatype>(
   datatype: D,
   bytes: Uint8Array,
@@ -32,9 +35,13 @@ export function decodeBinaryData<D extends Datatype>(
       `${tensor}: ${count} ${datatype} elements take ${count * size} bytes, but ${bytes.byteLength} bytes were sent`,
       { tensor },
     );
-  const data = allocateData(datatype, count) as Exclude<TensorDataMap[Datatype], Uint8Array[]>;
-  // Copying into a fresh buffer also aligns the elements (a slice of a body may start at any offset).
-  new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(bytes);
+  let data: Exclude<TensorDataMap[Datatype], Uint8Array[]>;
+  if (bytes.byteOffset % size === 0) data = viewAs(datatype, bytes, count);
+  else {
+    // A typed array must start at a multiple of its element size: a misaligned slice of a body is copied.
+    data = allocateData(datatype, count) as Exclude<TensorDataMap[Datatype], Uint8Array[]>;
+    new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(bytes);
+  }
   if (datatype === 'BOOL') {
     const index = (data as Uint8Array).findIndex((b) => b > 1);
     if (index >= 0)
@@ -93,4 +100,30 @@ export function encodeBinaryData(datatype: Datatype, data: TensorDataMap[Datatyp
   }
   const typed = data as Exclude<TensorDataMap[Datatype], Uint8Array[]>;
   return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+}
+
+const VIEWS: {
+  [D in Exclude<Datatype, 'BYTES'>]: new (
+    buffer: ArrayBufferLike,
+    offset: number,
+    length: number,
+  ) => TensorDataMap[D];
+} = {
+  BOOL: Uint8Array,
+  UINT8: Uint8Array,
+  UINT16: Uint16Array,
+  UINT32: Uint32Array,
+  UINT64: BigUint64Array,
+  INT8: Int8Array,
+  INT16: Int16Array,
+  INT32: Int32Array,
+  INT64: BigInt64Array,
+  FP16: Uint16Array,
+  FP32: Float32Array,
+  FP64: Float64Array,
+};
+
+/** The elements of an aligned byte range as a typed array over the same memory. */
+function viewAs(datatype: Exclude<Datatype, 'BYTES'>, bytes: Uint8Array, count: number) {
+  return new VIEWS[datatype](bytes.buffer, bytes.byteOffset, count) as Exclude<TensorDataMap[Datatype], Uint8Array[]>;
 }

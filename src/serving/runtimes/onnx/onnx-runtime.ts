@@ -14,6 +14,7 @@ import type {
   TensorSpec,
 } from '../../runtime.js';
 import { allocateData, elementCount, type Tensor } from '../../tensor.js';
+import { WorkerThreadRuntime } from '../worker-thread/worker-thread-runtime.js';
 import { fromOrtTensor, toOrtTensor } from './datatypes.js';
 import { readSignature } from './signature.js';
 
@@ -21,6 +22,12 @@ export class OnnxRuntime implements ModelRuntime {
   readonly name = 'onnxruntime';
 
   async load(source: ModelSource, options: SessionOptions = {}): Promise<LoadedModel> {
+    // On its own thread: this same class, loaded in a worker (runtimes/worker-thread).
+    if (options.ownThread === true)
+      return new WorkerThreadRuntime(this.name, import.meta.url, 'OnnxRuntime').load(source, {
+        ...options,
+        ownThread: false,
+      });
     const sessionOptions = toOrtSessionOptions(options);
     const where = 'path' in source ? source.path : `(${source.bytes.byteLength} bytes)`;
     if ('path' in source)
