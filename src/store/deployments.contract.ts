@@ -4,7 +4,7 @@ import { isOspreyError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { NewDeployment } from './deployments.js';
 import type { MetadataStore } from './metadata-store.js';
-import type { FreshDatabase } from './sql/test-support/fresh-stores.js';
+import { type FreshDatabase, withFreshStore } from './sql/test-support/fresh-stores.js';
 
 const deployment = (endpoint: string): NewDeployment => ({
   id: newId(),
@@ -29,14 +29,7 @@ const decision = (name: string, from: string | null, to: string | null, at: numb
 
 /** The behaviour every DeploymentRepository shows. */
 export function deploymentRepositoryContract(name: string, fresh: () => Promise<FreshDatabase>): void {
-  async function withStore(fn: (store: MetadataStore, db: FreshDatabase) => Promise<void>) {
-    const db = await fresh();
-    try {
-      await fn(await db.open(), db);
-    } finally {
-      await db.cleanup();
-    }
-  }
+  const withStore = (fn: (store: MetadataStore, db: FreshDatabase) => Promise<void>) => withFreshStore(fresh, fn);
 
   describe(`DeploymentRepository contract: ${name}`, () => {
     it('creates endpoints once, gets them by endpoint or id, lists them by endpoint', () =>

@@ -4,7 +4,7 @@ import { isOspreyError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { MetadataStore } from './metadata-store.js';
 import type { NewMonitor, NewPrediction } from './monitors.js';
-import type { FreshDatabase } from './sql/test-support/fresh-stores.js';
+import { type FreshDatabase, withFreshStore } from './sql/test-support/fresh-stores.js';
 
 const monitor = (name: string): NewMonitor => ({
   id: newId(),
@@ -27,14 +27,7 @@ const prediction = (requestId: string, at: number, extra: Partial<NewPrediction>
 
 /** The behaviour every MonitorRepository and PredictionLogRepository shows. */
 export function monitorRepositoryContract(name: string, fresh: () => Promise<FreshDatabase>): void {
-  async function withStore(fn: (store: MetadataStore, db: FreshDatabase) => Promise<void>) {
-    const db = await fresh();
-    try {
-      await fn(await db.open(), db);
-    } finally {
-      await db.cleanup();
-    }
-  }
+  const withStore = (fn: (store: MetadataStore, db: FreshDatabase) => Promise<void>) => withFreshStore(fresh, fn);
 
   describe(`MonitorRepository contract: ${name}`, () => {
     it('creates, gets by name or id, lists by name, saves state and removes monitors with their alerts', () =>

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { isOspreyError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { MetadataStore } from './metadata-store.js';
-import type { FreshDatabase } from './sql/test-support/fresh-stores.js';
+import { type FreshDatabase, withFreshStore } from './sql/test-support/fresh-stores.js';
 import type { NewTrigger } from './triggers.js';
 
 const trigger = (name: string): NewTrigger => ({
@@ -18,14 +18,7 @@ const trigger = (name: string): NewTrigger => ({
 
 /** The behaviour every TriggerRepository shows. */
 export function triggerRepositoryContract(name: string, fresh: () => Promise<FreshDatabase>): void {
-  async function withStore(fn: (store: MetadataStore, db: FreshDatabase) => Promise<void>) {
-    const db = await fresh();
-    try {
-      await fn(await db.open(), db);
-    } finally {
-      await db.cleanup();
-    }
-  }
+  const withStore = (fn: (store: MetadataStore, db: FreshDatabase) => Promise<void>) => withFreshStore(fresh, fn);
 
   describe(`TriggerRepository contract: ${name}`, () => {
     it('creates, gets by name or id, lists by name and removes triggers with their history', () =>

@@ -11,6 +11,19 @@ export interface FreshDatabase {
   cleanup(): Promise<void>;
 }
 
+/** Runs `fn` on a store over a fresh database (another handle: `db.open()`), then deletes the database. */
+export async function withFreshStore(
+  fresh: () => Promise<FreshDatabase>,
+  fn: (store: MetadataStore, db: FreshDatabase) => Promise<void>,
+): Promise<void> {
+  const db = await fresh();
+  try {
+    await fn(await db.open(), db);
+  } finally {
+    await db.cleanup();
+  }
+}
+
 export interface Backend {
   name: 'sqlite' | 'postgres';
   /** Why the backend is skipped here, or false. */
