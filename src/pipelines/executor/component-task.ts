@@ -46,13 +46,13 @@ export async function runComponentTask(
   if (task.cache && ctx.run.useCache) {
     const hit = await ctx.runs.getCacheEntry(key);
     if (hit) {
-      const producer = (await ctx.runs.listTasks(hit.runId)).find((t) => t.path === hit.taskPath);
+      const producer = await ctx.tracking.producerOf(hit.runId, hit.taskPath);
       await ctx.tracking.finishStep(record, {
         status: 'cached',
         outputs: hit.outputs,
-        metrics: producer ? await ctx.tracking.metricsOf(producer.id) : [],
+        metrics: producer ? await ctx.tracking.metricsOf(producer) : [],
         cacheKey: key,
-        cachedFromRunId: producer?.id ?? hit.runId,
+        cachedFromRunId: producer ?? hit.runId,
       });
       await ctx.runs.updateTask(record.id, {
         status: 'cached',

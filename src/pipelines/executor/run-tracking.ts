@@ -36,9 +36,11 @@ export class RunTracking {
   readonly #tracking: TrackingService;
   readonly #registry: ModelRegistry;
   readonly #experiments = new Map<string, Promise<string>>();
+  /** Tasks of the runs that served cache hits, by path; read again when a path is missing (a run still going). */
+  readonly #producers = new Map<string, Promise<Map<string, string>>>();
 
   constructor(
-    store: MetadataStore,
+    private readonly store: MetadataStore,
     private readonly artifacts: ArtifactStore,
   ) {
     this.#tracking = new TrackingService(store.tracking, store.datasets);
@@ -128,6 +130,17 @@ export class RunTracking {
     for (let i = 0; i < tags.length; i += LIMITS.tagsPerBatch)
       await this.#tracking.logBatch(task.id, [], [], tags.slice(i, i + LIMITS.tagsPerBatch));
     await this.#tracking.updateRun(task.id, { status: RUN_STATUS[end.status] ?? 'FAILED', endTime: now });
+  }
+
+  /** The tracking run id of the task at `path` of the finished run `runId` (its task id), if recorded. */
+  async producerOf(runId: string, path: string): Promise<string | undefined> {
+    const read = () => {
+      const tasks = this.store.pipelines.listTasks(runId).then((list) => new Map(list.map((t) => [t.path, t.id])));
+      this.#producers.set(runId, tasks);
+      return tasks;
+    };
+    const known = (await (this.#producers.get(runId) ?? read())).get(path);
+    return known ?? (await read()).get(path);
   }
 
   /** The latest metrics of a step's tracking run (a cache hit repeats the producing step's metrics). */
