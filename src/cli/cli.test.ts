@@ -116,71 +116,76 @@ describe('osprey server', () => {
   });
 });
 
-describe('osprey demo', () => {
-  it('versions the bundled data, tracks a run, registers a champion with lineage and runs the training pipeline, twice in a row', async () => {
-    const demoEnv = { ...env, OSPREY_HOME: join(dir, 'demo') };
-    for (const round of [1, 2]) {
-      const r = await runCli(['demo', '--json'], demoEnv);
-      assert.equal(r.code, 0, r.stderr);
-      const out = JSON.parse(r.stdout) as {
-        idempotent: boolean;
-        tracked: {
-          modelVersion: string;
-          accuracy: number;
-          lineage: { datasets: { ospreyVersion: string; rows: number }[] };
-        };
-        pipelineRun: { status: string; tasks: { name: string; status: string }[] };
-      };
-      assert.equal(out.idempotent, true);
-      assert.equal(out.pipelineRun.status, 'succeeded');
-      const prepare = out.pipelineRun.tasks.find((t) => t.name === 'prepare');
-      assert.equal(
-        prepare?.status,
-        round === 1 ? 'succeeded' : 'cached',
-        'the second demo is served from the step cache',
-      );
-      assert.equal(out.tracked.modelVersion, String(round));
-      assert.ok(out.tracked.accuracy > 0.5 && out.tracked.accuracy < 1);
-      assert.deepEqual(
-        out.tracked.lineage.datasets.map((d) => [d.ospreyVersion, d.rows]),
-        [['seattle-weather@1', 1461]],
-      );
-    }
-  });
-});
+describe('osprey demo, then the commands that inspect what it did', () => {
+  const demoEnv = () => ({ ...env, OSPREY_HOME: join(dir, 'demo-home') });
+  const loopHome = () => join(dir, 'demo-home', 'demo');
 
-describe('osprey experiments, runs and models', () => {
-  it('list and show what the demo tracked, embedded and through OSPREY_URL alike', async () => {
-    const home = { ...env, OSPREY_HOME: join(dir, 'tracked') };
-    assert.equal((await runCli(['demo', '--json'], home)).code, 0);
+  it('closes the loop on real data: champion, drift alert, retraining, shadow, canary, a decision (exit 0)', async () => {
+    const r = await runCli(['demo', '--json'], demoEnv());
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      home: string;
+      runs: { status: string; data: string }[];
+      alert: { message: string; report: string } | null;
+      traffic: { requests: number; failed: number; byVersion: Record<string, number> };
+      decisions: { decision: string; to: string | null; evidence: { shadow?: { pairs: number } } }[];
+      deployment: { model: string; champion: string; phase: string };
+    };
+    assert.equal(out.ok, true);
+    assert.equal(out.home, loopHome());
+    assert.deepEqual(
+      out.runs.map((run) => run.status),
+      ['succeeded', 'succeeded'],
+    );
+    assert.equal(out.runs[0]!.data, 'seattle-weather@1');
+    assert.notEqual(out.runs[1]!.data, 'seattle-weather@1', 'retrained on a newer data version');
+    assert.match(out.alert!.message, /temp_max/);
+    assert.match(await readFile(out.alert!.report, 'utf8'), /<svg/);
+    assert.equal(out.traffic.failed, 0);
+    const decisions = out.decisions.map((d) => d.decision);
+    assert.deepEqual(decisions.slice(0, 3), ['deploy', 'start_shadow', 'start_canary']);
+    assert.ok(['promote', 'rollback'].includes(decisions.at(-1)!), decisions.join(' → '));
+    assert.ok(out.decisions[2]!.evidence.shadow!.pairs >= 40);
+    assert.equal(out.deployment.phase, 'stable');
+    assert.equal(out.deployment.champion, decisions.at(-1) === 'promote' ? '2' : '1');
+    assert.ok(Object.keys(out.traffic.byVersion).includes('2'), 'the challenger answered during the canary');
+  });
+
+  it('the demo left runs, lineage and deployment decisions that the CLI shows, embedded and through OSPREY_URL', async () => {
+    const home = { ...env, OSPREY_HOME: loopHome() };
     const { child: server, url } = await startServerProcess(home);
     try {
       for (const mode of [home, { ...home, OSPREY_HOME: join(dir, 'elsewhere'), OSPREY_URL: url }]) {
         const experiments = JSON.parse((await runCli(['experiments', 'ls', '--json'], mode)).stdout) as {
           name: string;
         }[];
-        assert.deepEqual(experiments.map((e) => e.name).sort(), ['Default', 'seattle-rain-baseline', 'train-weather']);
-        const runs = await runCli(
-          ['runs', 'ls', '-e', 'seattle-rain-baseline', '--filter', 'metrics.best_accuracy > 0.5', '--json'],
-          mode,
-        );
+        assert.deepEqual(experiments.map((e) => e.name).sort(), ['Default', 'weather-ct', 'weather-ct-first']);
+        const runs = await runCli(['runs', 'ls', '--json'], mode);
         assert.equal(runs.code, 0, runs.stderr);
-        const [run] = JSON.parse(runs.stdout) as { info: { run_id: string } }[];
-        assert.ok(run);
-        const show = await runCli(['runs', 'show', run.info.run_id], mode);
-        assert.match(show.stdout, /threshold = /);
-        const lineage = await runCli(['models', 'lineage', 'seattle-rain-rule@champion'], mode);
+        const listed = JSON.parse(runs.stdout) as { run_id: string; kind: string; status: string }[];
+        assert.deepEqual(
+          listed.map((r) => [r.kind, r.status]),
+          [
+            ['pipeline', 'succeeded'],
+            ['pipeline', 'succeeded'],
+          ],
+        );
+        const lineage = await runCli(['models', 'lineage', 'weather-wet/1'], mode);
         assert.equal(lineage.code, 0, lineage.stderr);
-        assert.match(lineage.stdout, /dataset\s+seattle-weather@1 sha256:[0-9a-f]{12} \[training\], 1461 rows/);
+        assert.match(lineage.stdout, /dataset\s+seattle-weather@1 sha256:[0-9a-f]{12} \[data\], 366 rows/);
         const models = JSON.parse((await runCli(['models', 'ls', '--json'], mode)).stdout) as { name: string }[];
         assert.deepEqual(
           models.map((m) => m.name),
-          ['seattle-rain', 'seattle-rain-rule'],
+          ['weather-wet'],
         );
         const missing = await runCli(['models', 'show', 'nope@champion'], mode);
         assert.notEqual(missing.code, 0);
         assert.equal(missing.stderr.trim().split('\n').length, 1);
       }
+      const shown = await runCli(['deployments', 'show', 'weather'], home);
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.match(shown.stdout, /start_canary/);
     } finally {
       await stopProcess(server);
     }

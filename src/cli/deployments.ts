@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { invalidArgument } from '../core/errors.js';
 import { isoTime } from '../core/time.js';
 import type { DeploymentService } from '../serving/traffic/deployment-service.js';
-import type { DeploymentStrategy } from '../store/deployments.js';
+import { DEPLOYMENT_STRATEGIES, type DeploymentStrategy } from '../store/deployments.js';
 import { type Context, withContext } from './context.js';
 import { printJson, printLines, table } from './output.js';
 
@@ -13,9 +13,14 @@ export function registerDeploymentCommands(program: Command): void {
     .description('put a model version on an endpoint: the first is the champion, a later one is tried by --strategy')
     .argument('<endpoint>', 'endpoint name')
     .requiredOption('--model <ref>', 'NAME@ALIAS or NAME/VERSION')
-    .option('--strategy <strategy>', 'direct, shadow or canary', 'direct')
+    .option(
+      '--strategy <strategy>',
+      `${DEPLOYMENT_STRATEGIES.join(', ')} (a shadow, then once it passes a canary)`,
+      'direct',
+    )
     .option('--steps <percents>', 'canary: the challenger share at each step, e.g. 10,50,100')
     .option('--shadow-percent <n>', 'shadow: share of requests also sent to the challenger (default 100)')
+    .option('--min-requests <n>', 'requests the challenger must serve before each analysis judges it (default 100)')
     .option('--approval', 'promotion waits for osprey deployments approve')
     .option('--json', 'machine-readable output')
     .action(
@@ -26,6 +31,7 @@ export function registerDeploymentCommands(program: Command): void {
           strategy: string;
           steps?: string;
           shadowPercent?: string;
+          minRequests?: string;
           approval?: boolean;
           json?: boolean;
         },
@@ -36,12 +42,16 @@ export function registerDeploymentCommands(program: Command): void {
             ...(opts.steps ? { steps: opts.steps.split(',').map((s) => percent('--steps', s)) } : {}),
             ...(opts.shadowPercent ? { shadowPercent: percent('--shadow-percent', opts.shadowPercent) } : {}),
             ...(opts.approval ? { approval: true } : {}),
+            ...(opts.minRequests !== undefined
+              ? { analysis: { minRequests: count('--min-requests', opts.minRequests) } }
+              : {}),
           });
           if (opts.json) return printJson(deployed);
           printLines(
             deployed.phase === 'stable'
               ? `${endpoint}: ${deployed.modelName} version ${deployed.championVersion} is the champion (@${deployed.alias})`
-              : `${endpoint}: trying version ${deployed.challengerVersion} against champion ${deployed.championVersion} (${deployed.phase})`,
+              : `${endpoint}: trying version ${deployed.challengerVersion} against champion ${deployed.championVersion} ` +
+                  `(${deployed.phase}${deployed.strategy === 'shadow-then-canary' && deployed.phase === 'shadow' ? ', then canary' : ''})`,
           );
         }),
     );
@@ -121,6 +131,13 @@ export function registerDeploymentCommands(program: Command): void {
 function percent(flag: string, text: string): number {
   const value = Number(text.trim());
   if (!Number.isFinite(value)) throw invalidArgument(`${flag} ${text}: not a number`);
+  return value;
+}
+
+function count(flag: string, text: string): number {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(value) || value < 0)
+    throw invalidArgument(`${flag} ${text}: give a whole number ≥ 0`);
   return value;
 }
 

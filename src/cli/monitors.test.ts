@@ -48,6 +48,51 @@ describe('osprey monitors', () => {
     assert.match(bad.stderr, /one of --deployment, --dataset, --file/);
   });
 
+  it('watches an endpoint against its champion; an endpoint that cannot be read is one operational alert', async () => {
+    const home = { OSPREY_HOME: join(dir, 'endpoint-home'), OSPREY_DB: '' };
+    const add = await runCli(
+      [
+        'monitors',
+        'add',
+        'rain-watch',
+        '--endpoint',
+        'rain-api',
+        '--trigger',
+        'retrain',
+        '--param',
+        'data',
+        '--param-dataset',
+        'seattle-weather',
+        '--champion-param',
+        'champion',
+      ],
+      home,
+    );
+    assert.equal(add.code, 0, add.stderr);
+    const [monitor] = JSON.parse((await runCli(['monitors', 'ls', '--json'], home)).stdout) as {
+      config: Record<string, unknown>;
+    }[];
+    assert.deepEqual(
+      [monitor?.config.reference, monitor?.config.source, monitor?.config.actions],
+      [
+        { champion: 'rain-api' },
+        { deployment: 'rain-api' },
+        [{ kind: 'trigger', trigger: 'retrain', param: 'data', dataset: 'seattle-weather', championParam: 'champion' }],
+      ],
+    );
+    assert.match((await runCli(['monitors', 'ls'], home)).stdout, /rain-watch\s+champion of rain-api/);
+    const run = await runCli(['monitors', 'run', 'rain-watch'], home);
+    assert.equal(run.code, 1, 'a monitor that cannot read its reference fails');
+    assert.match(run.stdout, /rain-watch: could not evaluate — .*no deployment serves endpoint "rain-api"/);
+    assert.match(run.stdout, /alert: monitor rain-watch: /);
+    assert.match((await runCli(['monitors', 'run', 'rain-watch'], home)).stdout, /no new alert/);
+    const alerts = await runCli(['monitors', 'alerts', 'rain-watch'], home);
+    assert.equal(alerts.stdout.match(/^\S+\s+operational\s+monitor rain-watch: /gm)?.length, 1, alerts.stdout);
+    const bad = await runCli(['monitors', 'add', 'bad', '--endpoint', 'rain-api', '--param-dataset', 'x'], home);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--param-dataset needs --param/);
+  });
+
   it('osprey server evaluates monitors on their schedule and records the alert', async () => {
     const home = { OSPREY_HOME: join(dir, 'server-home'), OSPREY_DB: '' };
     assert.equal((await runCli(['data', 'add', await slice('winter-s', [12, 1, 2]), '--name', 's'], home)).code, 0);

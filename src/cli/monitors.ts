@@ -2,9 +2,11 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { invalidArgument } from '../core/errors.js';
 import { isoTime } from '../core/time.js';
+import { describeReference } from '../monitoring/monitors/config.js';
 import type { MonitorService } from '../monitoring/monitors/monitor-service.js';
 import type { Context } from './context.js';
 import { withContext } from './context.js';
+import { EXIT_FAILED } from './exit-codes.js';
 import { printJson, printLines, table } from './output.js';
 import { runStarter } from './run-starter.js';
 
@@ -13,6 +15,7 @@ interface AddOptions {
   reference?: string;
   dataset?: string;
   deployment?: string;
+  endpoint?: string;
   file?: string;
   rows?: string;
   minutes?: string;
@@ -21,6 +24,8 @@ interface AddOptions {
   cooldown?: string;
   trigger?: string;
   param?: string;
+  paramDataset?: string;
+  championParam?: string;
   webhook?: string;
   json?: boolean;
 }
@@ -30,10 +35,14 @@ export function registerMonitorCommands(program: Command): void {
   const monitors = program.command('monitors').description('drift monitors (evaluated on schedule by osprey server)');
   monitors
     .command('add')
-    .description('watch a deployment, a dataset or a file for drift against a reference; act on alerts')
+    .description('watch an endpoint, a deployment, a dataset or a file for drift against a reference; act on alerts')
     .argument('<name>', 'monitor name')
     .option('--config <file>', 'the whole configuration as a JSON file (see the monitoring docs)')
     .option('--reference <ref>', 'reference data: a dataset version (name@N) or a file')
+    .option(
+      '--endpoint <name>',
+      "watch an endpoint: its prediction log against its champion's training data (--reference overrides)",
+    )
     .option('--deployment <name>', 'current data: the prediction log of this deployment')
     .option('--dataset <name>', 'current data: the newest version of this dataset')
     .option('--file <path>', 'current data: this file')
@@ -44,6 +53,11 @@ export function registerMonitorCommands(program: Command): void {
     .option('--cooldown <minutes>', 'no second alert within this time (default 60)')
     .option('--trigger <name>', 'on alert, fire this continuous-training trigger')
     .option('--param <name>', 'with --trigger and --dataset: the pipeline parameter receiving the dataset')
+    .option('--param-dataset <name>', 'with --param: pass the newest version of this dataset at alert time (name@N)')
+    .option(
+      '--champion-param <name>',
+      "with --trigger: the pipeline parameter receiving the endpoint's champion (models:/NAME/VERSION)",
+    )
     .option('--webhook <url>', 'on alert, POST the alert to this URL')
     .option('--json', 'machine-readable output')
     .action(async (name: string, opts: AddOptions) =>
@@ -68,7 +82,7 @@ export function registerMonitorCommands(program: Command): void {
               const last = (m.state as { last?: { at: number; driftShare: number | null; note: string | null } }).last;
               return [
                 m.name,
-                String(m.config.reference),
+                describeReference(m.config.reference),
                 JSON.stringify(m.config.source),
                 last ? isoTime(last.at) : 'never',
                 last ? (last.driftShare?.toFixed(2) ?? last.note ?? '') : '',
@@ -86,11 +100,15 @@ export function registerMonitorCommands(program: Command): void {
     .action(async (name: string, opts: { json?: boolean }) =>
       withMonitors(async (service) => {
         const evaluation = await service.evaluate(name);
+        // A source or reference that cannot be read is a failure (recorded as an operational alert, once).
+        if (evaluation.error) process.exitCode = EXIT_FAILED;
         if (opts.json) return printJson(evaluation);
         const report = evaluation.report;
+        const alertLine = evaluation.alert ? `alert: ${evaluation.alert.message}` : 'no new alert';
+        if (evaluation.error) return printLines(`${name}: could not evaluate — ${evaluation.error}`, alertLine);
         if (!report) return printLines(`${name}: nothing compared — ${evaluation.note}`);
         printLines(
-          `${name}: ${report.dataset_drift ? 'DRIFT' : 'no drift'} (share of drifted columns ${report.drift_share.toFixed(2)})`,
+          `${name}: ${report.dataset_drift ? 'DRIFT' : 'no drift'} against ${evaluation.reference} (share of drifted columns ${report.drift_share.toFixed(2)})`,
           ...table(
             ['COLUMN', 'METHOD', 'STATISTIC', 'P-VALUE', 'EFFECT', 'DRIFTED'],
             report.features.map((f) => [
@@ -102,7 +120,7 @@ export function registerMonitorCommands(program: Command): void {
               f.drifted ? 'yes' : 'no',
             ]),
           ),
-          evaluation.alert ? `alert: ${evaluation.alert.message}` : 'no new alert',
+          alertLine,
         );
       }),
     );
@@ -169,9 +187,14 @@ async function configFrom(opts: AddOptions): Promise<unknown> {
       throw invalidArgument(`--config ${opts.config}: ${(error as Error).message}`);
     }
   }
-  const sources = [opts.deployment, opts.dataset, opts.file].filter((s) => s !== undefined);
-  if (!opts.reference || sources.length !== 1)
-    throw invalidArgument('give --config FILE, or --reference and one of --deployment, --dataset, --file');
+  const sources = [opts.endpoint, opts.deployment, opts.dataset, opts.file].filter((s) => s !== undefined);
+  if ((!opts.reference && !opts.endpoint) || sources.length !== 1)
+    throw invalidArgument(
+      'give --config FILE, or --endpoint, or --reference and one of --deployment, --dataset, --file',
+    );
+  if (opts.paramDataset && !opts.param) throw invalidArgument('--param-dataset needs --param (the parameter to set)');
+  if ((opts.param || opts.championParam) && !opts.trigger)
+    throw invalidArgument(`${opts.param ? '--param' : '--champion-param'} needs --trigger`);
   const number = (flag: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const value = Number(text);
@@ -180,13 +203,10 @@ async function configFrom(opts: AddOptions): Promise<unknown> {
   };
   const rows = number('--rows', opts.rows);
   const minutes = number('--minutes', opts.minutes);
+  const deployment = opts.endpoint ?? opts.deployment;
   return {
-    reference: opts.reference,
-    source: opts.deployment
-      ? { deployment: opts.deployment }
-      : opts.dataset
-        ? { dataset: opts.dataset }
-        : { file: opts.file },
+    reference: opts.reference ?? { champion: opts.endpoint },
+    source: deployment ? { deployment } : opts.dataset ? { dataset: opts.dataset } : { file: opts.file },
     ...(rows !== undefined || minutes !== undefined
       ? { window: { ...(rows !== undefined ? { rows } : {}), ...(minutes !== undefined ? { minutes } : {}) } }
       : {}),
@@ -195,7 +215,15 @@ async function configFrom(opts: AddOptions): Promise<unknown> {
     ...(opts.cooldown ? { cooldownMinutes: number('--cooldown', opts.cooldown) } : {}),
     actions: [
       ...(opts.trigger
-        ? [{ kind: 'trigger', trigger: opts.trigger, ...(opts.param ? { param: opts.param } : {}) }]
+        ? [
+            {
+              kind: 'trigger',
+              trigger: opts.trigger,
+              ...(opts.param ? { param: opts.param } : {}),
+              ...(opts.paramDataset ? { dataset: opts.paramDataset } : {}),
+              ...(opts.championParam ? { championParam: opts.championParam } : {}),
+            },
+          ]
         : []),
       ...(opts.webhook ? [{ kind: 'webhook', url: opts.webhook }] : []),
     ],

@@ -12,11 +12,16 @@
 import type { Command } from 'commander';
 import { errorMessage, invalidArgument } from '../core/errors.js';
 import { watchAliases } from '../serving/alias-watcher.js';
+import { CombinedModelRepository } from '../serving/combined-model-repository.js';
+import { EndpointModelRepository } from '../serving/endpoint-model-repository.js';
+import type { InferenceService } from '../serving/inference-service.js';
 import { DEFAULT_MODEL_CONFIG, type InferenceThread, type ModelConfig } from '../serving/model-config.js';
 import { DirectoryModelRepository, type ModelRepository } from '../serving/model-repository.js';
 import { type RunningModelServer, startModelServer } from '../serving/model-server.js';
 import { parseModelReference, RegistryModelRepository } from '../serving/registry-model-repository.js';
 import { OnnxRuntime } from '../serving/runtimes/onnx/onnx-runtime.js';
+import { RolloutController } from '../serving/traffic/rollout-controller.js';
+import type { DeploymentRecord } from '../store/deployments.js';
 import { type Context, openContext } from './context.js';
 import { printLines } from './output.js';
 import { OSPREY_VERSION } from './version.js';
@@ -24,6 +29,8 @@ import { OSPREY_VERSION } from './version.js';
 export interface ServeOptions {
   repository?: string;
   model?: string[];
+  endpoint?: string[];
+  rolloutInterval?: string;
   host: string;
   port: string;
   grpcPort: string;
@@ -58,6 +65,12 @@ export function registerServeCommand(program: Command): void {
       'a registry model: NAME@ALIAS (follows the alias, swapping versions live) or NAME/VERSION; repeatable',
       (value: string, previous: string[] = []) => [...previous, value],
     )
+    .option(
+      '--endpoint <name>',
+      "a deployment (osprey deploy): serves its champion and routes its challenger's shadow or canary traffic; repeatable",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--rollout-interval <ms>', 'how often endpoint rollouts are followed and judged', '1000')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'REST port (metrics at /metrics)', '8000')
     .option('--grpc-port <port>', 'gRPC port', '8001')
@@ -126,27 +139,58 @@ export async function startServe(
 ): Promise<RunningServe> {
   const log = hooks.log ?? (() => {});
   const references = (opts.model ?? []).map(parseModelReference);
-  if ((opts.repository === undefined) === (references.length === 0))
-    throw invalidArgument('give either --repository DIR or one or more --model NAME@ALIAS|NAME/VERSION');
+  const endpoints = [...new Set(opts.endpoint ?? [])];
+  const fromStore = references.length + endpoints.length > 0;
+  if ((opts.repository === undefined) === !fromStore)
+    throw invalidArgument(
+      'give either --repository DIR or one or more --model NAME@ALIAS|NAME/VERSION and --endpoint NAME',
+    );
   if (!LOOPBACK.test(opts.host))
     log(`warning: serving on ${opts.host} without authentication: anyone who reaches it can run the models`);
   const config = modelConfig(opts);
   const env = hooks.env ?? process.env;
   const storeConfigured = Boolean(env.OSPREY_HOME?.trim() || env.OSPREY_DB?.trim());
-  const logPredictions = opts.predictionLog ?? (references.length > 0 || storeConfigured);
-  const context = references.length > 0 || logPredictions ? await (hooks.openContext ?? openContext)() : undefined;
+  const logPredictions = opts.predictionLog ?? (fromStore || storeConfigured);
+  const context = fromStore || logPredictions ? await (hooks.openContext ?? openContext)() : undefined;
+  let rollouts: RolloutController | undefined;
+  let startRollouts: ((service: InferenceService) => Promise<void>) | undefined;
   try {
     let repository: ModelRepository;
     let registryRepository: RegistryModelRepository | undefined;
-    if (references.length > 0 && context) {
-      const { ModelRegistry } = await import('../registry/model-registry.js');
-      registryRepository = new RegistryModelRepository(
-        new ModelRegistry(context.store.registry),
-        context.artifacts,
-        references,
-        config,
-      );
-      repository = registryRepository;
+    if (fromStore && context) {
+      const [{ ModelRegistry }, { trackingRunLookup }, { DeploymentService }] = await Promise.all([
+        import('../registry/model-registry.js'),
+        import('../registry/sources.js'),
+        import('../serving/traffic/deployment-service.js'),
+      ]);
+      const registry = new ModelRegistry(context.store.registry, trackingRunLookup(context.store.tracking));
+      const parts: ModelRepository[] = [];
+      if (references.length > 0) {
+        registryRepository = new RegistryModelRepository(registry, context.artifacts, references, config);
+        parts.push(registryRepository);
+      }
+      if (endpoints.length > 0) {
+        const endpointRepository = new EndpointModelRepository(
+          context.store.deployments,
+          registry,
+          context.artifacts,
+          endpoints,
+          config,
+        );
+        parts.push(endpointRepository);
+        const deployments = new DeploymentService(context.store, registry);
+        startRollouts = async (service) => {
+          rollouts = new RolloutController(service, endpointRepository, deployments, {
+            intervalMs: integer(opts.rolloutInterval ?? '1000', '--rollout-interval', 10),
+            events: {
+              decided: (endpoint, before, after) => log(`  ${endpoint}: ${describeMove(before, after)}`),
+              failed: (endpoint, message) => log(`  ${endpoint}: rollout check failed: ${message}`),
+            },
+          });
+          await rollouts.start();
+        };
+      }
+      repository = parts.length === 1 ? parts[0]! : new CombinedModelRepository(parts);
     } else repository = new DirectoryModelRepository(opts.repository!, config);
     const server = await startModelServer({
       runtime: new OnnxRuntime(),
@@ -155,6 +199,7 @@ export async function startServe(
       httpPort: port(opts.port, '--port'),
       grpcPort: opts.grpc === false ? null : port(opts.grpcPort, '--grpc-port'),
       version: OSPREY_VERSION,
+      ...(startRollouts ? { prepare: startRollouts } : {}),
       ...(logPredictions && context
         ? {
             // Written by a worker thread with its own connection, off the event loop (prediction-log/worker-writer.ts).
@@ -181,14 +226,30 @@ export async function startServe(
       server,
       async close() {
         await stopWatching();
+        await rollouts?.stop();
         await server.close();
         await context?.close();
       },
     };
   } catch (error) {
+    await rollouts?.stop();
     await context?.close();
     throw error;
   }
+}
+
+/** One line for a rollout decision, as the server's log shows it. */
+function describeMove(before: DeploymentRecord, after: DeploymentRecord): string {
+  if (after.phase === 'stable' && after.championVersion !== before.championVersion)
+    return `version ${after.championVersion} promoted to champion (was ${before.championVersion})`;
+  if (after.phase === 'stable' && before.challengerVersion !== null)
+    return `version ${before.challengerVersion} rolled back; version ${after.championVersion} stays champion`;
+  if (after.phase === 'canary')
+    return `canary: version ${after.challengerVersion} now gets ${String(after.state.percent)} % of requests`;
+  if (after.phase === 'shadow') return `shadow: version ${after.challengerVersion} mirrors live requests`;
+  if (after.phase === 'awaiting_approval')
+    return `version ${after.challengerVersion} awaits approval (osprey deployments approve ${after.endpoint})`;
+  return `now ${after.phase}, champion ${after.championVersion}`;
 }
 
 /** Server-wide defaults from the flags; a model's config file overrides them. */

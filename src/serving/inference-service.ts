@@ -13,6 +13,7 @@ import { validateInferenceRequest } from './protocol/validation.js';
 import type { TensorSpec } from './runtime.js';
 import type { ServedVersion } from './served-version.js';
 import type { Tensor } from './tensor.js';
+import type { LiveRollout } from './traffic/live-rollout.js';
 
 /** Protocol extensions the servers implement, as `GET /v2` and ServerMetadata list them (Triton's names). */
 export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'statistics'] as const;
@@ -45,6 +46,8 @@ export class InferenceService {
   private started = false;
   /** Models the server is meant to serve: readiness waits for each of them. */
   private readonly expected = new Set<string>();
+  /** Endpoints whose requests a deployment routes between champion and challenger (traffic/live-rollout.ts). */
+  readonly rollouts = new Map<string, LiveRollout>();
 
   constructor(
     readonly manager: ModelManager,
@@ -96,9 +99,23 @@ export class InferenceService {
   /**
    * Runs one decoded request: validation against the signature, the batcher, statistics and metrics.
    * The version is taken and the request queued in the same synchronous step (see ModelManager.resolve).
-   * Never throws: every failure is a rejection.
+   * Never throws: every failure is a rejection. A request to an endpoint without a version is routed by its
+   * deployment; naming a version bypasses the routing.
    */
   infer(name: string, version: string | undefined, request: InferenceRequest): Promise<InferenceResponse> {
+    const rollout = version === undefined || version === '' ? this.rollouts.get(name) : undefined;
+    if (rollout !== undefined)
+      return rollout.infer(request, (chosen, routed, logAs) => this.#inferVersion(name, chosen, routed, logAs));
+    return this.#inferVersion(name, version, request);
+  }
+
+  /** One served version answers; its prediction is logged under `logAs` when given (a shadow's answers). */
+  #inferVersion(
+    name: string,
+    version: string | undefined,
+    request: InferenceRequest,
+    logAs?: string,
+  ): Promise<InferenceResponse> {
     let served: ServedVersion;
     try {
       served = this.manager.resolve(name, version);
@@ -124,7 +141,7 @@ export class InferenceService {
         served.metrics.succeeded(latencyMs, result.queueMs);
         if (this.predictionLog !== undefined && served.logPlan !== undefined)
           this.predictionLog.offer({
-            plan: served.logPlan,
+            plan: logAs === undefined ? served.logPlan : { ...served.logPlan, deployment: logAs },
             modelName: name,
             modelVersion: served.version,
             requestId: request.id,

@@ -47,7 +47,9 @@ export class ModelManager {
       const states = this.transitionsOf(model.name);
       for (const { version } of model.versions) states.set(version, { state: 'LOADING', reason: '' });
       const loaded = await Promise.allSettled(
-        model.versions.map((v) => ServedVersion.load(this.runtime, model.name, v, model.config, this.metrics)),
+        model.versions.map((v) =>
+          ServedVersion.load(this.runtime, model.name, v, v.config ?? model.config, this.metrics),
+        ),
       );
       const failed = loaded.findIndex((r) => r.status === 'rejected');
       if (failed >= 0) {

@@ -19,6 +19,8 @@ import type { ModelSource } from './runtime.js';
 export interface VersionToLoad {
   readonly version: string;
   readonly source: ModelSource;
+  /** This version's own configuration, when it differs from the model's (e.g. its feature names). */
+  readonly config?: ModelConfig;
 }
 
 /** One model as it should be served now. */

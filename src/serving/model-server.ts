@@ -35,6 +35,8 @@ export interface ModelServerOptions {
   readonly predictionLog?: PredictionSink | StoreOpener;
   /** Queue bounds and flush timing of the prediction log (prediction-log/prediction-logger.ts). */
   readonly predictionLogOptions?: Omit<PredictionLoggerOptions, 'registry'>;
+  /** Runs before the servers listen (e.g. routes endpoints, so no request can reach a version unrouted). */
+  readonly prepare?: (service: InferenceService) => Promise<void>;
 }
 
 export interface RunningModelServer {
@@ -59,6 +61,13 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
       ? undefined
       : new PredictionLogger(writer, { ...options.predictionLogOptions, registry: manager.metrics.registry });
   const service = new InferenceService(manager, options.repository, options.version, predictionLogger);
+  try {
+    await options.prepare?.(service);
+  } catch (error) {
+    await manager.close();
+    await predictionLogger?.close();
+    throw error;
+  }
   const http = createServingHttpServer(
     service,
     options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes },

@@ -77,31 +77,35 @@ export class RegistryModelRepository implements ModelRepository {
 
   async resolve(name: string): Promise<ModelToLoad> {
     const record = await this.currentVersion(name);
-    const bytes = await this.readModel(record);
+    const bytes = await readModelBytes(this.artifacts, record);
     return { name, config: this.config, versions: [{ version: String(record.version), source: { bytes } }] };
   }
+}
 
-  private async readModel(record: ModelVersionRecord): Promise<Uint8Array> {
-    const where = `model '${record.name}' version ${record.version}`;
-    if (!record.storageLocation.startsWith(ARTIFACTS_SCHEME))
-      throw invalidArgument(`${where}: storage location ${record.storageLocation} is not in the artifact store`);
-    const key = record.storageLocation.slice(ARTIFACTS_SCHEME.length).replace(/^\/+|\/+$/g, '');
-    const fileKey = (await this.artifacts.stat(key)) ? key : await this.onnxFileUnder(key, where);
-    const stream = await this.artifacts.get(fileKey);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  }
+/**
+ * The ONNX bytes of a registry version: its storage location is an `mlflow-artifacts:/<key>` inside the artifact
+ * store — the file itself, or a directory holding `model.onnx` (or exactly one `.onnx` file).
+ */
+export async function readModelBytes(artifacts: ArtifactStore, record: ModelVersionRecord): Promise<Uint8Array> {
+  const where = `model '${record.name}' version ${record.version}`;
+  if (!record.storageLocation.startsWith(ARTIFACTS_SCHEME))
+    throw invalidArgument(`${where}: storage location ${record.storageLocation} is not in the artifact store`);
+  const key = record.storageLocation.slice(ARTIFACTS_SCHEME.length).replace(/^\/+|\/+$/g, '');
+  const fileKey = (await artifacts.stat(key)) ? key : await onnxFileUnder(artifacts, key, where);
+  const stream = await artifacts.get(fileKey);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
 
-  private async onnxFileUnder(key: string, where: string): Promise<string> {
-    const files = (await this.artifacts.list(key)).filter((e) => !e.isDir && e.path.endsWith('.onnx'));
-    const preferred = files.find((e) => e.path.endsWith(`/${MODEL_FILE_NAME}`));
-    if (preferred) return preferred.path;
-    if (files.length === 1) return files[0]!.path;
-    throw notFound(
-      files.length === 0
-        ? `${where}: no .onnx file at ${ARTIFACTS_SCHEME}${key}`
-        : `${where}: several .onnx files under ${ARTIFACTS_SCHEME}${key} and none named ${MODEL_FILE_NAME}`,
-    );
-  }
+async function onnxFileUnder(artifacts: ArtifactStore, key: string, where: string): Promise<string> {
+  const files = (await artifacts.list(key)).filter((e) => !e.isDir && e.path.endsWith('.onnx'));
+  const preferred = files.find((e) => e.path.endsWith(`/${MODEL_FILE_NAME}`));
+  if (preferred) return preferred.path;
+  if (files.length === 1) return files[0]!.path;
+  throw notFound(
+    files.length === 0
+      ? `${where}: no .onnx file at ${ARTIFACTS_SCHEME}${key}`
+      : `${where}: several .onnx files under ${ARTIFACTS_SCHEME}${key} and none named ${MODEL_FILE_NAME}`,
+  );
 }

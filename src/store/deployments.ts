@@ -3,14 +3,15 @@ import type { JsonObject } from './metadata-store.js';
 /**
  * Deployments: an endpoint served by `osprey serve` with a champion model version and, during a rollout, a
  * challenger. `strategy` says how the challenger is tried: `direct` (it replaces the champion at once), `shadow`
- * (it sees a share of live requests, its answers are recorded and compared, never returned) or `canary` (it answers
- * a rising share of requests, step by step). Every decision — deploy, start, continue, promote, roll back,
+ * (it sees a share of live requests, its answers are recorded and compared, never returned), `canary` (it answers
+ * a rising share of requests, step by step) or `shadow-then-canary` (a shadow first; once its analysis passes, a
+ * canary from the first step). Every decision — deploy, start, continue, promote, roll back,
  * approve — is recorded with its evidence.
  *
  * Contract: every method is one transaction; `update` applies only when the deployment is still at the revision
  * the caller read (`expectedRevision`), else CONFLICT, so two control planes never both move a rollout.
  */
-export const DEPLOYMENT_STRATEGIES = ['direct', 'shadow', 'canary'] as const;
+export const DEPLOYMENT_STRATEGIES = ['direct', 'shadow', 'canary', 'shadow-then-canary'] as const;
 export type DeploymentStrategy = (typeof DEPLOYMENT_STRATEGIES)[number];
 
 /** stable: the champion alone; shadow/canary: a challenger on trial; awaiting_approval: a person must decide. */
@@ -69,6 +70,6 @@ export interface DeploymentRepository {
     change: DeploymentChange,
     decision: Omit<DeploymentDecision, 'deploymentId'>,
   ): Promise<DeploymentRecord>;
-  /** A deployment's decisions, oldest first. */
+  /** A deployment's decisions in the order taken (an update dates its decision after the previous change). */
   decisions(deploymentId: string): Promise<DeploymentDecision[]>;
 }

@@ -7,22 +7,40 @@ import { DRIFT_METHODS } from '../drift/methods.js';
  * What a monitor watches and does, as JSON:
  *
  * ```json
- * { "reference": "weather@1",
+ * { "reference": "weather@1",                      // or { "champion": "rain" }: what the endpoint's champion was trained on
  *   "source": { "deployment": "rain" },            // or { "dataset": "weather" } (its newest version), { "file": "…" }
  *   "window": { "rows": 500 },                     // or { "minutes": 60 }: the latest predictions (deployments)
  *   "columns": ["temp_max", "temp_min", "wind"],   // compared columns (default: every column of the reference)
  *   "everySeconds": 60,
  *   "drift": { "method": "auto", "alpha": 0.05, "correction": "bh", "driftShareThreshold": 0.5 },
  *   "cooldownMinutes": 60,
- *   "actions": [ { "kind": "trigger", "trigger": "retrain", "param": "data" },
+ *   "actions": [ { "kind": "trigger", "trigger": "retrain", "param": "data", "dataset": "seattle-weather",
+ *                  "championParam": "champion" },
  *                { "kind": "webhook", "url": "http://127.0.0.1:9000/hook" } ] }
  * ```
  *
- * An alert is always recorded; actions run once per alert. `param` passes the drifted dataset version (a dataset
- * source) to the triggered pipeline as that parameter.
+ * Reference: a dataset version (`name@N`; `name` is its newest version), a file, or `{ "champion": ENDPOINT }`,
+ * resolved at every evaluation: the endpoint's deployment → its champion model version → the run that produced it
+ * → the Osprey dataset version it was trained on (the run's dataset inputs as lineage links them; for a version
+ * registered by a pipeline step with no linked dataset input, the pipeline run's). With several, the input whose
+ * context (MLflow's `mlflow.data.context`, the pipeline parameter name) is `data`, else `training`, else `train`,
+ * else the first logged. The dataset version compared with is recorded in the monitor's state (`last.reference`).
+ *
+ * Alerts: `data_drift` when the current window drifted from the reference — one per drift episode, none within
+ * the cooldown of the previous one — and `operational` when the monitor cannot read its source or reference (the
+ * prediction log, a missing dataset or file, an endpoint without a champion or champion without training data):
+ * one per failure episode, which ends at the next evaluation that reads both; it neither starts nor ends a drift
+ * episode. Actions run once per alert; an `operational` alert fires no trigger (retraining cannot fix a read
+ * failure; the outcome says it was skipped) but does call webhooks (someone should learn the monitor is blind; the
+ * payload's `alert.kind` tells the two apart).
+ *
+ * Trigger parameters: `param` alone passes a dataset source's name (the triggered pipeline reads its newest
+ * version); `param` with `dataset` passes the newest version of that dataset at alert time (`seattle-weather@3`);
+ * `championParam` passes the champion of the monitor's endpoint (the deployment source, else the champion
+ * reference) at alert time as `models:/NAME/VERSION`.
  */
 export interface MonitorConfig {
-  reference: string;
+  reference: MonitorReference;
   source: { deployment: string } | { dataset: string } | { file: string };
   window: { rows?: number | undefined; minutes?: number | undefined };
   columns?: string[] | undefined;
@@ -37,13 +55,40 @@ export interface MonitorConfig {
   actions: MonitorAction[];
 }
 
+/** A dataset version reference or file, or the training data of an endpoint's champion. */
+export type MonitorReference = string | { champion: string };
+
 export type MonitorAction =
-  | { kind: 'trigger'; trigger: string; param?: string | undefined }
+  | {
+      kind: 'trigger';
+      trigger: string;
+      param?: string | undefined;
+      dataset?: string | undefined;
+      championParam?: string | undefined;
+    }
   | { kind: 'webhook'; url: string };
+
+const triggerAction = z
+  .object({
+    kind: z.literal('trigger'),
+    trigger: z.string().min(1),
+    param: z.string().min(1).optional(),
+    dataset: z.string().min(1).optional(),
+    championParam: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((a) => a.dataset === undefined || a.param !== undefined, {
+    message: '"dataset" names the dataset whose newest version is passed as "param": give "param" too',
+    path: ['dataset'],
+  })
+  .refine((a) => a.championParam === undefined || a.championParam !== a.param, {
+    message: '"championParam" and "param" must be different parameters',
+    path: ['championParam'],
+  });
 
 const schema = z
   .object({
-    reference: z.string().min(1),
+    reference: z.union([z.string().min(1), z.object({ champion: z.string().min(1) }).strict()]),
     source: z.union([
       z.object({ deployment: z.string().min(1) }).strict(),
       z.object({ dataset: z.string().min(1) }).strict(),
@@ -68,15 +113,24 @@ const schema = z
     actions: z
       .array(
         z.union([
-          z
-            .object({ kind: z.literal('trigger'), trigger: z.string().min(1), param: z.string().min(1).optional() })
-            .strict(),
+          triggerAction,
           z.object({ kind: z.literal('webhook'), url: z.url({ protocol: /^https?$/ }) }).strict(),
         ]),
       )
       .default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const endpoint = 'deployment' in config.source || typeof config.reference !== 'string';
+    config.actions.forEach((action, i) => {
+      if (action.kind === 'trigger' && action.championParam !== undefined && !endpoint)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['actions', i, 'championParam'],
+          message: 'needs an endpoint: a deployment source or a champion reference',
+        });
+    });
+  });
 
 /** The monitor configuration in `value`, defaults filled in; INVALID_ARGUMENT naming each problem. */
 export function parseMonitorConfig(value: unknown): MonitorConfig {
@@ -89,3 +143,16 @@ export function parseMonitorConfig(value: unknown): MonitorConfig {
 }
 
 export const configJson = (config: MonitorConfig): JsonObject => JSON.parse(JSON.stringify(config)) as JsonObject;
+
+/** The endpoint a monitor is about: its deployment source, else its champion reference's; null when neither. */
+export function monitoredEndpoint(config: MonitorConfig): string | null {
+  if ('deployment' in config.source) return config.source.deployment;
+  return typeof config.reference === 'string' ? null : config.reference.champion;
+}
+
+/** The reference as people read it: `weather@1`, a path, or `champion of rain`. */
+export function describeReference(reference: unknown): string {
+  if (typeof reference === 'string') return reference;
+  const champion = (reference as { champion?: unknown } | null)?.champion;
+  return typeof champion === 'string' ? `champion of ${champion}` : JSON.stringify(reference);
+}

@@ -1,3 +1,5 @@
+import type { AnalysisPolicy } from '../../serving/traffic/canary-analysis.js';
+import type { DeploymentStrategy } from '../../store/deployments.js';
 import type { ArtifactType, JsonValue } from '../spec/types.js';
 import type { ArtifactClass, OutputDecls, TypeOf, ValueOf } from './types.js';
 
@@ -56,6 +58,22 @@ export interface ModelRegistration {
   alias?: string;
   description?: string;
   tags?: Record<string, string>;
+  /**
+   * Deploys the new version once it is registered (the orchestrator does it, once, however often the step is
+   * retried): the first deployment of `endpoint` makes it the champion (alias `champion`); a later one makes it the
+   * challenger, tried by `strategy` (default `direct`: it replaces the champion at once). The step run gets the tag
+   * `osprey.deployed.<endpoint>` = `<version> <phase>`.
+   */
+  deploy?: ModelDeployment;
+}
+
+export interface ModelDeployment {
+  endpoint: string;
+  strategy?: DeploymentStrategy;
+  /** Overrides of the rollout's analysis thresholds (e.g. `{ minRequests: 500 }`). */
+  analysis?: Partial<AnalysisPolicy>;
+  /** Promotion waits for `osprey deployments approve`. */
+  approval?: boolean;
 }
 
 /** What a function component returns: its parameter outputs (nothing when it has none). */

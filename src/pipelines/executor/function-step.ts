@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { FunctionComponentDefinition } from '../dsl/component.js';
 import type { ModelRegistration } from '../dsl/context.js';
 import type { JsonValue } from '../spec/types.js';
+import { checkDeployment } from './model-deployment.js';
 import type { FunctionStepRequest, StepRegistration, StepResult } from './step-protocol.js';
 
 /**
@@ -51,14 +52,20 @@ export async function runFunctionStep(
       console.log(`metric ${name}=${value}${step === undefined ? '' : ` step=${step}`}`);
     },
     registerModel(model: string, artifact: unknown, options: ModelRegistration = {}) {
+      // Checked here, so a bad request fails the step before anything is registered.
+      const deploy = options.deploy === undefined ? undefined : checkDeployment(model, options.deploy);
       registrations.push({
         model,
         from: artifactName(request, outputs, artifact),
         alias: options.alias ?? null,
         description: options.description ?? '',
         tags: options.tags ?? {},
+        ...(deploy ? { deploy } : {}),
       });
-      console.log(`register model ${model}${options.alias ? ` as @${options.alias}` : ''} after the step`);
+      console.log(
+        `register model ${model}${options.alias ? ` as @${options.alias}` : ''}` +
+          `${deploy ? ` and deploy it to ${deploy.endpoint} (${deploy.strategy ?? 'direct'})` : ''} after the step`,
+      );
     },
   };
   const returned = (await definition.fn(request.inputs, ctx)) as Record<string, JsonValue> | undefined;

@@ -3,6 +3,7 @@ import { isOspreyError } from '../../core/errors.js';
 import { nowMillis } from '../../core/time.js';
 import { ModelRegistry } from '../../registry/model-registry.js';
 import { trackingRunLookup } from '../../registry/sources.js';
+import { DeploymentService } from '../../serving/traffic/deployment-service.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
 import type { PipelineRunRecord, PipelineStatus, PipelineTaskRecord } from '../../store/pipelines.js';
 import { DATASET_CONTEXT_TAG, type Metric, type RunStatus, type Tag } from '../../store/tracking.js';
@@ -10,7 +11,8 @@ import { TrackingService } from '../../tracking/service.js';
 import { LIMITS } from '../../tracking/validation.js';
 import type { ComponentSpec, JsonValue } from '../spec/types.js';
 import { manifestFiles } from './artifact-files.js';
-import type { StepRegistration, StepResult } from './step-protocol.js';
+import { deployedTag, deployRegistered } from './model-deployment.js';
+import type { StepDeployment, StepRegistration, StepResult } from './step-protocol.js';
 import { PIPELINE_TAGS } from './tracking-tags.js';
 import { type ArtifactRef, asArtifact } from './values.js';
 
@@ -35,6 +37,7 @@ type Values = Record<string, JsonValue>;
 export class RunTracking {
   readonly #tracking: TrackingService;
   readonly #registry: ModelRegistry;
+  readonly #deployments: DeploymentService;
   readonly #experiments = new Map<string, Promise<string>>();
   /** Tasks of the runs that served cache hits, by path; read again when a path is missing (a run still going). */
   readonly #producers = new Map<string, Promise<Map<string, string>>>();
@@ -45,6 +48,7 @@ export class RunTracking {
   ) {
     this.#tracking = new TrackingService(store.tracking, store.datasets);
     this.#registry = new ModelRegistry(store.registry, trackingRunLookup(store.tracking));
+    this.#deployments = new DeploymentService(store, this.#registry);
   }
 
   /** Creates the pipeline run's tracking run (once) and marks it running. */
@@ -152,7 +156,8 @@ export class RunTracking {
   /**
    * Registers what a succeeded step asked for: each model version's source is `runs:/<step run>/<in|out>/<name>`
    * (the artifact linked there first), so the version leads back to the step, the pipeline run, its data and code.
-   * Idempotent per (step run, model): a step retried after the orchestrator died does not register twice.
+   * Then deploys it where the step asked (`deploy`), recording `osprey.deployed.<endpoint>` on the step run.
+   * Idempotent per (step run, model): a step retried after the orchestrator died does not register (or deploy) twice.
    */
   async register(
     taskId: string,
@@ -198,9 +203,18 @@ export class RunTracking {
       }
       if (r.alias) await this.#registry.setAlias(r.model, r.alias, version.version);
       await this.#tracking.setTag(taskId, { key: `osprey.registered.${r.model}`, value: String(version.version) });
+      if (r.deploy) await this.#deploy(taskId, r.model, String(version.version), r.deploy);
       registered.push({ model: r.model, version: String(version.version) });
     }
     return registered;
+  }
+
+  /** Deploys a registered version once per step run: the tag, written after the deployment, says it is done. */
+  async #deploy(taskId: string, model: string, version: string, request: StepDeployment): Promise<void> {
+    const key = deployedTag(request.endpoint);
+    if ((await this.#tracking.getRun(taskId)).tags.some((t) => t.key === key)) return;
+    const value = await deployRegistered(this.#deployments, this.store.deployments, model, version, request);
+    await this.#tracking.setTag(taskId, { key, value });
   }
 
   /** Parameters (plain values as JSON, artifacts as their dataset version or digest) and dataset inputs. */

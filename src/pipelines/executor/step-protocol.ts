@@ -54,6 +54,15 @@ export interface StepRegistration {
   alias: string | null;
   description: string;
   tags: Record<string, string>;
+  /** Deploy the version once registered (ModelRegistration.deploy, checked by the step); absent: do not. */
+  deploy?: StepDeployment;
+}
+
+export interface StepDeployment {
+  endpoint: string;
+  strategy?: string;
+  analysis?: { [key: string]: number };
+  approval?: boolean;
 }
 
 /** Declared types of a step's parameter outputs (used to check what it returned). */

@@ -13,8 +13,13 @@ export interface AnalysisPolicy {
   minRequests: number;
   /** Largest allowed challenger error rate minus champion error rate (default 0.01). */
   maxErrorRateIncrease: number;
-  /** Largest allowed challenger p99 latency over the champion's (default 1.5). */
+  /** Largest allowed challenger p99 latency over the champion's (default 1.5)… */
   maxLatencyRatio: number;
+  /**
+   * …unless it is within this many milliseconds of the champion's (default 10): at sub-millisecond latencies one
+   * garbage collection decides a ratio, so a small absolute difference always passes.
+   */
+  latencySlackMs: number;
   /** Shadow: smallest allowed agreement with the champion (default 0.8). */
   minAgreement: number;
   /** Largest allowed accuracy drop where labels exist, with at least `minLabelled` labels (defaults 0.02, 50). */
@@ -26,6 +31,7 @@ export const DEFAULT_ANALYSIS: AnalysisPolicy = {
   minRequests: 100,
   maxErrorRateIncrease: 0.01,
   maxLatencyRatio: 1.5,
+  latencySlackMs: 10,
   minAgreement: 0.8,
   maxAccuracyDrop: 0.02,
   minLabelled: 50,
@@ -63,7 +69,8 @@ export function analyse(
       value: champion.latencyP99Ms > 0 ? challenger.latencyP99Ms / champion.latencyP99Ms : null,
       limit: policy.maxLatencyRatio,
       passed:
-        champion.latencyP99Ms > 0 ? challenger.latencyP99Ms / champion.latencyP99Ms <= policy.maxLatencyRatio : null,
+        challenger.latencyP99Ms - champion.latencyP99Ms <= policy.latencySlackMs ||
+        (champion.latencyP99Ms > 0 ? challenger.latencyP99Ms / champion.latencyP99Ms <= policy.maxLatencyRatio : null),
     },
   ];
   if (agreement !== null)

@@ -10,7 +10,8 @@ import {
   type DeploymentStrategy,
 } from '../../store/deployments.js';
 import type { JsonObject, MetadataStore } from '../../store/metadata-store.js';
-import { type Analysis, nextMove } from './canary-analysis.js';
+import { checkAnalysisPolicy } from './analysis-policy.js';
+import { type Analysis, type AnalysisPolicy, nextMove } from './canary-analysis.js';
 
 export interface DeployOptions {
   strategy?: DeploymentStrategy;
@@ -22,6 +23,8 @@ export interface DeployOptions {
   approval?: boolean;
   /** The registry alias that marks the champion (default `champion`). */
   alias?: string;
+  /** Overrides of the rollout's analysis thresholds (DEFAULT_ANALYSIS), stored as `config.analysis`. */
+  analysis?: Partial<AnalysisPolicy>;
 }
 
 const DEFAULT_STEPS = [10, 50, 100];
@@ -29,8 +32,9 @@ const DEFAULT_STEPS = [10, 50, 100];
 /**
  * The deployment control plane: `deploy` puts a model version on an endpoint — the first becomes the champion; a
  * later one is the challenger, tried as its strategy says. `judge` applies an analysis (canary-analysis.ts) to the
- * rollout: advance to the next share, promote, or roll back. Promotion moves the registry alias atomically;
- * rollback leaves the champion in place. Every decision is recorded with its evidence.
+ * rollout: advance to the next share, promote, or roll back; under `shadow-then-canary` a passing shadow starts the
+ * canary instead of promoting. Promotion moves the registry alias atomically; rollback leaves the champion in place.
+ * Every decision is recorded with its evidence.
  */
 export class DeploymentService {
   constructor(
@@ -48,12 +52,14 @@ export class DeploymentService {
     if (steps.length === 0 || steps.some((s, i) => !(s > 0 && s <= 100) || (i > 0 && s <= steps[i - 1]!)))
       throw invalidArgument(`canary steps ${steps.join(', ')}: give rising percentages in (0, 100]`);
     if (steps.at(-1) !== 100) throw invalidArgument(`canary steps ${steps.join(', ')}: the last step must be 100`);
+    const analysis = options.analysis === undefined ? undefined : checkAnalysisPolicy(options.analysis);
     const version = await this.registry.resolve(modelRef);
     const versionText = String(version.version);
     const config: JsonObject = {
       steps,
       shadowPercent: options.shadowPercent ?? 100,
       approval: options.approval ?? false,
+      ...(analysis ? { analysis: analysis as JsonObject } : {}),
     };
     const existing = await this.store.deployments.get(endpoint);
     if (!existing) {
@@ -77,6 +83,8 @@ export class DeploymentService {
     }
     if (existing.modelName !== version.name)
       throw invalidArgument(`endpoint ${endpoint} serves ${existing.modelName}, not ${version.name}`);
+    // A pipeline retried after a crash deploys again what it deployed: the rollout under way is that deployment.
+    if (existing.challengerVersion === versionText && existing.strategy === strategy) return existing;
     if (existing.phase !== 'stable')
       throw invalidArgument(
         `endpoint ${endpoint} is already trying version ${existing.challengerVersion} (${existing.phase}): ` +
@@ -85,7 +93,7 @@ export class DeploymentService {
     if (existing.championVersion === versionText)
       throw invalidArgument(`version ${versionText} is already the champion of ${endpoint}`);
     if (strategy === 'direct') return this.#promote(existing, versionText, { strategy: 'direct' });
-    const phase = strategy;
+    const phase = strategy === 'canary' ? 'canary' : 'shadow';
     return this.store.deployments.update(
       existing.id,
       existing.revision,
@@ -94,9 +102,14 @@ export class DeploymentService {
         strategy,
         phase,
         config,
-        state: strategy === 'canary' ? { step: 0, percent: steps[0]!, since: this.now() } : { since: this.now() },
+        state: phase === 'canary' ? this.#canaryStep(steps, 0) : { since: this.now() },
       },
-      this.#decision(`start_${strategy}`, existing.championVersion, versionText, config),
+      this.#decision(
+        `start_${phase}`,
+        existing.championVersion,
+        versionText,
+        strategy === phase ? config : { ...config, strategy },
+      ),
     );
   }
 
@@ -108,7 +121,14 @@ export class DeploymentService {
     const challenger = d.challengerVersion!;
     const record = { ...evidence, analysis: analysis as unknown as JsonObject };
     const steps = (d.config.steps as number[] | undefined) ?? DEFAULT_STEPS;
-    // A shadow that passes has nothing left to try: it is ready for promotion (a canary usually follows it).
+    // A shadow that passes has nothing left to try: it is ready for promotion, or for its canary.
+    if (d.phase === 'shadow' && analysis.verdict === 'pass' && d.strategy === 'shadow-then-canary')
+      return this.store.deployments.update(
+        d.id,
+        d.revision,
+        { phase: 'canary', state: this.#canaryStep(steps, 0) },
+        this.#decision('start_canary', d.championVersion, challenger, { ...record, percent: steps[0]! }),
+      );
     const move =
       d.phase === 'shadow'
         ? analysis.verdict === 'pass'
@@ -123,7 +143,7 @@ export class DeploymentService {
       return this.store.deployments.update(
         d.id,
         d.revision,
-        { state: { step: move.step, percent: move.percent, since: this.now() } },
+        { state: this.#canaryStep(steps, move.step) },
         this.#decision('continue', d.championVersion, challenger, { ...record, percent: move.percent }),
       );
     if (d.config.approval === true)
@@ -176,6 +196,10 @@ export class DeploymentService {
       { challengerVersion: null, phase: 'stable', state: {} },
       this.#decision('rollback', d.challengerVersion, d.championVersion, evidence),
     );
+  }
+
+  #canaryStep(steps: readonly number[], step: number): JsonObject {
+    return { step, percent: steps[step]!, since: this.now() };
   }
 
   #decision(

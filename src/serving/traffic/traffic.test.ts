@@ -70,7 +70,10 @@ describe('canary analysis', () => {
       ],
     );
     assert.equal(analyse(stats(), stats({ errors: 30 })).verdict, 'fail');
-    assert.equal(analyse(stats(), stats({ latencyP99Ms: 20 })).verdict, 'fail');
+    assert.equal(analyse(stats(), stats({ latencyP99Ms: 25 })).verdict, 'fail');
+    // Sub-millisecond latencies: 12× the champion's p99 but 4 ms more is within the slack; 11 ms more is not.
+    assert.equal(analyse(stats({ latencyP99Ms: 0.36 }), stats({ latencyP99Ms: 4.4 })).verdict, 'pass');
+    assert.equal(analyse(stats({ latencyP99Ms: 0.36 }), stats({ latencyP99Ms: 11.4 })).verdict, 'fail');
     assert.equal(analyse(stats(), stats(), DEFAULT_ANALYSIS, 0.7).verdict, 'fail');
     const labelled = { labelled: 200 };
     assert.equal(

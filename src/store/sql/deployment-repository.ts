@@ -83,6 +83,8 @@ export class SqlDeploymentRepository implements DeploymentRepository {
           `deployment ${row.endpoint} changed meanwhile (revision ${revision}, expected ${expectedRevision})`,
         );
       if (Number(row.revision) !== expectedRevision) throw conflict(row.revision);
+      // Decisions list in the order taken: each is dated at least 1 ms after the deployment's previous change.
+      const decidedAt = Math.max(decision.decidedAt, Number(row.updated_at) + 1);
       const next: DeploymentRow = {
         ...row,
         ...(change.championVersion !== undefined ? { champion_version: change.championVersion } : {}),
@@ -92,7 +94,7 @@ export class SqlDeploymentRepository implements DeploymentRepository {
         ...(change.config !== undefined ? { config_json: JSON.stringify(change.config) } : {}),
         ...(change.state !== undefined ? { state_json: JSON.stringify(change.state) } : {}),
         revision: expectedRevision + 1,
-        updated_at: nowMillis(),
+        updated_at: Math.max(nowMillis(), decidedAt),
       };
       // The revision condition decides between racing writers (under read committed the loser updates no row).
       const updated = await trx
@@ -102,7 +104,10 @@ export class SqlDeploymentRepository implements DeploymentRepository {
         .where('revision', '=', expectedRevision)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) throw conflict('newer');
-      await trx.insertInto('deployment_decisions').values(decisionRow(id, decision)).execute();
+      await trx
+        .insertInto('deployment_decisions')
+        .values(decisionRow(id, { ...decision, decidedAt }))
+        .execute();
       return toDeployment(next);
     });
   }

@@ -1,0 +1,276 @@
+// `osprey serve --endpoint`: live rollouts through the real server — registry models trained by src/ml and exported
+// to ONNX, a SQLite store, REST over 127.0.0.1. Shadow (the caller only ever sees the champion), canary promotion
+// step by step, rollback of a failing or worse challenger, and a rollout resumed by a restarted server.
+import * as assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { train } from '../ml/index.js';
+import { blobs } from '../ml/test-support/synthetic.js';
+import { ModelRegistry } from '../registry/model-registry.js';
+import { FEATURE_NAMES_TAG } from '../serving/endpoint-model-repository.js';
+import { DeploymentService } from '../serving/traffic/deployment-service.js';
+import { shadowDeployment } from '../serving/traffic/live-rollout.js';
+import type { DeploymentRecord } from '../store/deployments.js';
+import { type Context, openContext } from './context.js';
+import { type RunningServe, startServe } from './serve.js';
+
+const CENTERS = [
+  [0, 0],
+  [4, 4],
+  [0, 4],
+];
+
+interface Answer {
+  status: number;
+  version: string | undefined;
+  label: string | undefined;
+  error: string | undefined;
+}
+
+describe('osprey serve --endpoint: live rollouts', () => {
+  let home: string;
+  let ctx: Context;
+  let deployments: DeploymentService;
+  const open = () => openContext({ ...process.env, OSPREY_HOME: home, OSPREY_DB: undefined });
+  // Versions of `blobs`: 1 champion, 2 a close challenger (other sample), 3 a model taking 3 features (every request
+  // fails on it), 4 a model trained on shuffled labels (answers, but disagrees).
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), 'osprey-endpoints-'));
+    ctx = await open();
+    const registry = new ModelRegistry(ctx.store.registry);
+    deployments = new DeploymentService(ctx.store, registry);
+    await registry.createModel('blobs', '', []);
+    const shuffled = blobs(4, 150, CENTERS);
+    const models = [
+      blobs(1, 150, CENTERS),
+      blobs(2, 150, CENTERS),
+      blobs(3, 150, [
+        [0, 0, 0],
+        [4, 4, 4],
+        [0, 4, 0],
+      ]),
+      { ...shuffled, labels: shuffled.labels.map((_, i) => shuffled.labels[(i * 7919) % shuffled.labels.length]!) },
+    ];
+    for (const [i, data] of models.entries()) {
+      const onnx = train(data, { algorithm: 'logistic-regression' }).toOnnx();
+      await ctx.artifacts.put(`models/blobs/v${i + 1}/model.onnx`, Readable.from([Buffer.from(onnx)]));
+      await registry.createVersion({
+        name: 'blobs',
+        source: `mlflow-artifacts:/models/blobs/v${i + 1}`,
+        runId: '',
+        runLink: '',
+        description: '',
+        tags: [{ key: FEATURE_NAMES_TAG, value: JSON.stringify(data.featureNames) }],
+        userId: null,
+      });
+    }
+  });
+  after(async () => {
+    await ctx.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  const serve = (endpoint: string) =>
+    startServe(
+      {
+        host: '127.0.0.1',
+        port: '0',
+        grpcPort: '0',
+        grpc: false,
+        pollInterval: '50',
+        endpoint: [endpoint],
+        rolloutInterval: '30',
+      },
+      { openContext: open },
+    );
+
+  /** Sends requests (4 at a time, ids `<prefix><n>`) until `done` says so or `max` were sent. */
+  async function drive(
+    running: RunningServe,
+    endpoint: string,
+    done: () => Promise<boolean>,
+    options: { max?: number; prefix?: string; checkEvery?: number } = {},
+  ): Promise<Answer[]> {
+    const answers: Answer[] = [];
+    const points = blobs(99, 100, CENTERS).features as number[][];
+    let sent = 0;
+    let finished = false;
+    const client = async () => {
+      while (!finished && sent < (options.max ?? 3000)) {
+        const n = sent++;
+        const response = await fetch(`${running.server.httpUrl}/v2/models/${endpoint}/infer`, {
+          method: 'POST',
+          body: JSON.stringify({
+            id: `${options.prefix ?? 'r'}${n}`,
+            inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 2], data: points[n % points.length] }],
+          }),
+        });
+        const body = (await response.json()) as {
+          model_version?: string;
+          outputs?: { name: string; data: unknown[] }[];
+          error?: string;
+        };
+        answers.push({
+          status: response.status,
+          version: body.model_version,
+          label: body.outputs?.find((o) => o.name === 'label')?.data[0] as string | undefined,
+          error: body.error,
+        });
+        if (n % (options.checkEvery ?? 10) === 0 && (await done())) finished = true;
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, client));
+    return answers;
+  }
+
+  const record = async (endpoint: string): Promise<DeploymentRecord> => (await ctx.store.deployments.get(endpoint))!;
+  const stable = (endpoint: string) => async () => (await record(endpoint)).phase === 'stable';
+  const decisions = async (endpoint: string) =>
+    (await ctx.store.deployments.decisions((await record(endpoint)).id)).map((d) => d.decision);
+
+  it('shadow: callers get only the champion; a failing challenger is rolled back on its errors', async () => {
+    await deployments.deploy('shadow-fail', 'blobs/1');
+    await deployments.deploy('shadow-fail', 'blobs/3', { strategy: 'shadow', analysis: { minRequests: 30 } });
+    const running = await serve('shadow-fail');
+    try {
+      const answers = await drive(running, 'shadow-fail', stable('shadow-fail'));
+      assert.ok(answers.length >= 30, `${answers.length} requests`);
+      assert.deepEqual(
+        answers.filter((a) => a.status !== 200 || a.version !== '1'),
+        [],
+        'every caller got a champion answer',
+      );
+      const d = await record('shadow-fail');
+      assert.equal(d.championVersion, '1');
+      assert.equal(d.challengerVersion, null);
+      const all = await ctx.store.deployments.decisions(d.id);
+      const rollback = all.at(-1)!;
+      assert.equal(rollback.decision, 'rollback');
+      const evidence = rollback.evidence as { challenger: { errors: number; requests: number } };
+      assert.ok(evidence.challenger.errors >= 30 && evidence.challenger.errors === evidence.challenger.requests);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('shadow: both answers are compared side by side; a challenger that disagrees is rolled back', async () => {
+    await deployments.deploy('shadow-worse', 'blobs/1');
+    await deployments.deploy('shadow-worse', 'blobs/4', { strategy: 'shadow', analysis: { minRequests: 40 } });
+    const running = await serve('shadow-worse');
+    try {
+      const answers = await drive(running, 'shadow-worse', stable('shadow-worse'));
+      assert.deepEqual(new Set(answers.map((a) => `${a.status} ${a.version}`)), new Set(['200 1']));
+      const d = await record('shadow-worse');
+      const last = (await ctx.store.deployments.decisions(d.id)).at(-1)!;
+      assert.equal(last.decision, 'rollback');
+      const shadow = (last.evidence as { shadow: { pairs: number; agreement: number; meanAbsScoreDiff: number } })
+        .shadow;
+      assert.ok(shadow.pairs >= 40, `${shadow.pairs} pairs`);
+      assert.ok(shadow.agreement < 0.8, `agreement ${shadow.agreement}`);
+      assert.ok(shadow.meanAbsScoreDiff > 0);
+      const check = (last.evidence.analysis as { checks: { check: string; passed: boolean | null }[] }).checks.find(
+        (c) => c.check === 'agreement with champion',
+      );
+      assert.equal(check?.passed, false);
+      // The challenger's answers are in the prediction log apart from what callers received.
+      await running.server.predictionLogger?.flush();
+      const mirrored = await ctx.store.predictions.window(shadowDeployment('shadow-worse'));
+      assert.ok(mirrored.length >= 40);
+      assert.ok(mirrored.every((p) => p.modelVersion === '4'));
+      const served = await ctx.store.predictions.window('shadow-worse');
+      assert.ok(served.every((p) => p.modelVersion === '1'));
+      assert.deepEqual(Object.keys(served[0]!.features).sort(), ['x0', 'x1']);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('canary: a good challenger goes through each step and is promoted; the alias moves', async () => {
+    await deployments.deploy('canary-good', 'blobs/1');
+    await deployments.deploy('canary-good', 'blobs/2', {
+      strategy: 'canary',
+      steps: [25, 100],
+      analysis: { minRequests: 20, maxLatencyRatio: 1000 },
+    });
+    const running = await serve('canary-good');
+    try {
+      const answers = await drive(running, 'canary-good', stable('canary-good'));
+      assert.deepEqual(
+        answers.filter((a) => a.status !== 200),
+        [],
+      );
+      assert.deepEqual(new Set(answers.map((a) => a.version)), new Set(['1', '2']));
+      const d = await record('canary-good');
+      assert.equal(d.championVersion, '2');
+      assert.deepEqual(await decisions('canary-good'), ['deploy', 'start_canary', 'continue', 'promote']);
+      const registry = new ModelRegistry(ctx.store.registry);
+      assert.equal((await registry.getVersionByAlias('blobs', 'champion')).version, 2);
+      // After promotion the server serves the new champion alone.
+      const deadline = Date.now() + 10_000;
+      while (running.server.service.manager.versionsOf('canary-good').length > 1 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(
+        running.server.service.manager.versionsOf('canary-good').map((v) => v.version),
+        ['2'],
+      );
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('canary: a challenger that fails is rolled back, and its callers are answered by the champion', async () => {
+    await deployments.deploy('canary-fail', 'blobs/2');
+    await deployments.deploy('canary-fail', 'blobs/3', {
+      strategy: 'canary',
+      steps: [50, 100],
+      analysis: { minRequests: 10 },
+    });
+    const running = await serve('canary-fail');
+    try {
+      const answers = await drive(running, 'canary-fail', stable('canary-fail'));
+      assert.deepEqual(
+        answers.filter((a) => a.status !== 200 || a.version !== '2'),
+        [],
+      );
+      const d = await record('canary-fail');
+      assert.equal(d.championVersion, '2');
+      assert.deepEqual(await decisions('canary-fail'), ['deploy', 'start_canary', 'rollback']);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('a server stopped mid-rollout resumes at the recorded step when it starts again', async () => {
+    await deployments.deploy('resumed', 'blobs/1');
+    await deployments.deploy('resumed', 'blobs/2', {
+      strategy: 'canary',
+      steps: [10, 50, 100],
+      analysis: { minRequests: 15, maxLatencyRatio: 1000 },
+    });
+    const first = await serve('resumed');
+    try {
+      await drive(first, 'resumed', async () => Number((await record('resumed')).state.step ?? 0) >= 1, {
+        prefix: 'a',
+        checkEvery: 1,
+      });
+    } finally {
+      await first.close();
+    }
+    const interrupted = await record('resumed');
+    assert.equal(interrupted.phase, 'canary');
+    assert.equal(interrupted.state.percent, 50);
+
+    const second = await serve('resumed');
+    try {
+      assert.equal(second.server.service.rollouts.get('resumed')?.snapshot.percent, 50);
+      await drive(second, 'resumed', stable('resumed'), { prefix: 'b' });
+      assert.equal((await record('resumed')).championVersion, '2');
+      assert.deepEqual(await decisions('resumed'), ['deploy', 'start_canary', 'continue', 'continue', 'promote']);
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * Drives live rollouts in the server that carries the traffic (`osprey serve --endpoint`): every interval it reads
+ * each endpoint's deployment, loads the versions it needs (champion, challenger), points the live router at them,
+ * and judges the challenger on the evidence gathered since the step began — Argo Rollouts' analysis run, in
+ * process. Decisions go through the DeploymentService, so they are recorded with their evidence and two servers
+ * never both move a rollout (the revision check); the loser of that race just follows the new record.
+ *
+ * Everything that matters survives a restart: the phase, step and share are in the store, so a server killed
+ * mid-rollout resumes at the recorded step (its evidence for that step starts afresh).
+ *
+ * Version changes keep every request answerable: versions a new record needs are loaded (next to the ones the
+ * router still uses) before the router switches; versions no longer needed are unloaded (drained) after it has.
+ */
+import { errorMessage, isOspreyError } from '../../core/errors.js';
+import type { DeploymentRecord } from '../../store/deployments.js';
+import type { JsonObject } from '../../store/metadata-store.js';
+import { type EndpointModelRepository, servedVersions } from '../endpoint-model-repository.js';
+import type { InferenceService } from '../inference-service.js';
+import { analysisPolicyOf } from './analysis-policy.js';
+import { analyse } from './canary-analysis.js';
+import type { DeploymentService } from './deployment-service.js';
+import { LiveRollout, type LiveRolloutOptions, type RolloutSnapshot } from './live-rollout.js';
+
+export interface RolloutEvents {
+  /** A decision was taken (by this server or another): the deployment moved from `before` to `after`. */
+  decided?(endpoint: string, before: DeploymentRecord, after: DeploymentRecord): void;
+  failed?(endpoint: string, message: string): void;
+}
+
+export interface RolloutControllerOptions {
+  readonly intervalMs: number;
+  readonly rollout?: LiveRolloutOptions;
+  readonly events?: RolloutEvents;
+}
+
+export class RolloutController {
+  readonly #seen = new Map<string, DeploymentRecord>();
+  #stopped = false;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly service: InferenceService,
+    private readonly repository: EndpointModelRepository,
+    private readonly deployments: DeploymentService,
+    private readonly options: RolloutControllerOptions,
+  ) {}
+
+  /** Routes each endpoint as its deployment says now (the server has loaded their versions), then follows them. */
+  async start(): Promise<void> {
+    for (const endpoint of await this.repository.names()) {
+      const record = await this.repository.deployment(endpoint);
+      this.#seen.set(endpoint, record);
+      this.service.rollouts.set(endpoint, new LiveRollout(endpoint, snapshotOf(record), this.options.rollout));
+    }
+    const loop = () => {
+      this.#running = this.tick().then(() => {
+        if (!this.#stopped) this.#timer = setTimeout(loop, this.options.intervalMs);
+      });
+    };
+    this.#timer = setTimeout(loop, this.options.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  /** One round: follow each endpoint's deployment and judge the rollouts in progress. Never throws. */
+  async tick(): Promise<void> {
+    for (const endpoint of this.service.rollouts.keys()) {
+      try {
+        await this.#round(endpoint);
+      } catch (error) {
+        this.options.events?.failed?.(endpoint, errorMessage(error));
+      }
+    }
+  }
+
+  async #round(endpoint: string): Promise<void> {
+    const record = await this.repository.deployment(endpoint);
+    await this.#follow(endpoint, record);
+    if (record.phase !== 'shadow' && record.phase !== 'canary') return;
+    const rollout = this.service.rollouts.get(endpoint)!;
+    const evidence = rollout.evidence();
+    const analysis = analyse(
+      evidence.champion,
+      evidence.challenger,
+      analysisPolicyOf(record.config),
+      record.phase === 'shadow' ? (evidence.shadow?.agreement ?? null) : null,
+    );
+    if (analysis.verdict === 'wait') return;
+    let next: DeploymentRecord;
+    try {
+      next = await this.deployments.judge(endpoint, analysis, {
+        phase: record.phase,
+        ...(record.phase === 'canary' ? { judgedPercent: rollout.snapshot.percent } : {}),
+        champion: evidence.champion as unknown as JsonObject,
+        challenger: evidence.challenger as unknown as JsonObject,
+        ...(evidence.shadow ? { shadow: evidence.shadow as unknown as JsonObject } : {}),
+        shadowSkipped: evidence.shadowSkipped,
+      });
+    } catch (error) {
+      // Another server decided first (or a person did): follow the record at the next round.
+      if (isOspreyError(error) && (error.code === 'CONFLICT' || error.code === 'INVALID_ARGUMENT')) return;
+      throw error;
+    }
+    await this.#follow(endpoint, next);
+  }
+
+  /** Makes the server serve `record`: load what it needs, switch the router, unload what it no longer needs. */
+  async #follow(endpoint: string, record: DeploymentRecord): Promise<void> {
+    const before = this.#seen.get(endpoint);
+    if (before !== undefined && before.revision === record.revision && before.id === record.id) return;
+    const rollout = this.service.rollouts.get(endpoint)!;
+    const wanted = servedVersions(record);
+    const loaded = this.service.manager.versionsOf(endpoint).map((v) => v.version);
+    if (wanted.some((v) => !loaded.includes(v)))
+      await this.service.manager.load(await this.repository.versions(record, union(wanted, loaded)));
+    rollout.update(snapshotOf(record));
+    this.#seen.set(endpoint, record);
+    const now = this.service.manager.versionsOf(endpoint).map((v) => v.version);
+    if (now.length !== wanted.length || now.some((v) => !wanted.includes(v)))
+      await this.service.manager.load(await this.repository.versions(record, wanted));
+    if (before !== undefined) this.options.events?.decided?.(endpoint, before, record);
+  }
+}
+
+/** What the router needs of a deployment; a new revision (a decision) starts the evidence afresh. */
+export function snapshotOf(d: DeploymentRecord): RolloutSnapshot {
+  return {
+    phase: d.phase,
+    champion: d.championVersion,
+    challenger: d.challengerVersion,
+    percent: Number(d.state.percent ?? 0),
+    shadowPercent: Number(d.config.shadowPercent ?? 100),
+    stepKey: `${d.id}:${d.revision}`,
+  };
+}
+
+const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
