@@ -20,8 +20,9 @@ import { DirectoryModelRepository, type ModelRepository } from '../serving/model
 import { type RunningModelServer, startModelServer } from '../serving/model-server.js';
 import { parseModelReference, RegistryModelRepository } from '../serving/registry-model-repository.js';
 import { OnnxRuntime } from '../serving/runtimes/onnx/onnx-runtime.js';
-import { RolloutController } from '../serving/traffic/rollout-controller.js';
+import { type LabelledAnswers, RolloutController } from '../serving/traffic/rollout-controller.js';
 import type { DeploymentRecord } from '../store/deployments.js';
+import type { MetadataStore } from '../store/metadata-store.js';
 import { type Context, openContext } from './context.js';
 import { printLines } from './output.js';
 import { OSPREY_VERSION } from './version.js';
@@ -182,6 +183,7 @@ export async function startServe(
         startRollouts = async (service) => {
           rollouts = new RolloutController(service, endpointRepository, deployments, {
             intervalMs: integer(opts.rolloutInterval ?? '1000', '--rollout-interval', 10),
+            labelled: labelledAnswers(context.store),
             events: {
               decided: (endpoint, before, after) => log(`  ${endpoint}: ${describeMove(before, after)}`),
               failed: (endpoint, message) => log(`  ${endpoint}: rollout check failed: ${message}`),
@@ -236,6 +238,21 @@ export async function startServe(
     await context?.close();
     throw error;
   }
+}
+
+/** Labelled answers per model version from the prediction log: a prediction is right when it equals its label. */
+function labelledAnswers(store: MetadataStore): LabelledAnswers {
+  return async (endpoint, sinceMs) => {
+    const counts = new Map<string, { labelled: number; correct: number }>();
+    for (const p of await store.predictions.window(endpoint, { sinceMs, limit: 10_000 })) {
+      if (p.label === null) continue;
+      const c = counts.get(p.modelVersion) ?? { labelled: 0, correct: 0 };
+      c.labelled++;
+      if (JSON.stringify(p.prediction) === JSON.stringify(p.label)) c.correct++;
+      counts.set(p.modelVersion, c);
+    }
+    return counts;
+  };
 }
 
 /** One line for a rollout decision, as the server's log shows it. */

@@ -39,6 +39,11 @@ export const DEFAULT_ANALYSIS: AnalysisPolicy = {
 
 export type Verdict = 'wait' | 'pass' | 'fail';
 
+/** Successful answers each side needs before its p99 latency is compared. */
+export const MIN_LATENCY_SAMPLES = 100;
+
+const answered = (s: VariantStats) => s.requests - s.errors;
+
 export interface Analysis {
   verdict: Verdict;
   /** Each check with its numbers, as recorded in the decision's evidence. */
@@ -48,7 +53,8 @@ export interface Analysis {
 /**
  * Judges a challenger against the champion over the same period, as Argo Rollouts' and Flagger's analyses do:
  * `wait` until it has served `minRequests`, then `fail` when any check fails (error rate, p99 latency, agreement
- * in shadow, accuracy where labels exist), else `pass`. A check without data (no labels yet) does not decide.
+ * in shadow, accuracy where labels exist), else `pass`. A check without data does not decide: no labels yet, fewer
+ * than MIN_LATENCY_SAMPLES answers for a p99, latency in shadow.
  */
 export function analyse(
   champion: VariantStats,
@@ -57,6 +63,9 @@ export function analyse(
   agreement: number | null = null,
 ): Analysis {
   const rate = (s: VariantStats) => (s.requests === 0 ? 0 : s.errors / s.requests);
+  // A p99 needs 100 answers on each side (of fewer it is the slowest one), and only a canary's challenger answers
+  // callers: a shadow call waits behind the champion's on the same server, so its latency is recorded, not judged.
+  const latencyJudged = agreement === null && Math.min(answered(champion), answered(challenger)) >= MIN_LATENCY_SAMPLES;
   const checks: Analysis['checks'] = [
     {
       check: 'error rate increase',
@@ -68,9 +77,10 @@ export function analyse(
       check: 'p99 latency ratio',
       value: champion.latencyP99Ms > 0 ? challenger.latencyP99Ms / champion.latencyP99Ms : null,
       limit: policy.maxLatencyRatio,
-      passed:
-        challenger.latencyP99Ms - champion.latencyP99Ms <= policy.latencySlackMs ||
-        (champion.latencyP99Ms > 0 ? challenger.latencyP99Ms / champion.latencyP99Ms <= policy.maxLatencyRatio : null),
+      passed: !latencyJudged
+        ? null
+        : challenger.latencyP99Ms - champion.latencyP99Ms <= policy.latencySlackMs ||
+          challenger.latencyP99Ms <= champion.latencyP99Ms * policy.maxLatencyRatio,
     },
   ];
   if (agreement !== null)

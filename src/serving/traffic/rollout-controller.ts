@@ -17,9 +17,9 @@ import type { JsonObject } from '../../store/metadata-store.js';
 import { type EndpointModelRepository, servedVersions } from '../endpoint-model-repository.js';
 import type { InferenceService } from '../inference-service.js';
 import { analysisPolicyOf } from './analysis-policy.js';
-import { analyse } from './canary-analysis.js';
+import { analyse, type VariantStats } from './canary-analysis.js';
 import type { DeploymentService } from './deployment-service.js';
-import { LiveRollout, type LiveRolloutOptions, type RolloutSnapshot } from './live-rollout.js';
+import { LiveRollout, type LiveRolloutOptions, type RolloutEvidence, type RolloutSnapshot } from './live-rollout.js';
 
 export interface RolloutEvents {
   /** A decision was taken (by this server or another): the deployment moved from `before` to `after`. */
@@ -27,8 +27,16 @@ export interface RolloutEvents {
   failed?(endpoint: string, message: string): void;
 }
 
+/** Per model version: how many of its answers since `sinceMs` have their label, and how many of those were right. */
+export type LabelledAnswers = (
+  endpoint: string,
+  sinceMs: number,
+) => Promise<ReadonlyMap<string, { labelled: number; correct: number }>>;
+
 export interface RolloutControllerOptions {
   readonly intervalMs: number;
+  /** Where labels arrive (the prediction log): a canary is then also judged on accuracy. */
+  readonly labelled?: LabelledAnswers;
   readonly rollout?: LiveRolloutOptions;
   readonly events?: RolloutEvents;
 }
@@ -83,7 +91,7 @@ export class RolloutController {
     await this.#follow(endpoint, record);
     if (record.phase !== 'shadow' && record.phase !== 'canary') return;
     const rollout = this.service.rollouts.get(endpoint)!;
-    const evidence = rollout.evidence();
+    const evidence = await this.#withAccuracy(rollout.evidence(), record);
     const analysis = analyse(
       evidence.champion,
       evidence.challenger,
@@ -107,6 +115,23 @@ export class RolloutController {
       throw error;
     }
     await this.#follow(endpoint, next);
+  }
+
+  /** Canary: each side's accuracy on the answers of this step whose labels have arrived. */
+  async #withAccuracy(evidence: RolloutEvidence, record: DeploymentRecord): Promise<RolloutEvidence> {
+    if (this.options.labelled === undefined || record.phase !== 'canary') return evidence;
+    const answers = await this.options.labelled(record.endpoint, record.updatedAt);
+    const side = (stats: VariantStats, version: string | null): VariantStats => {
+      const seen = version === null ? undefined : answers.get(version);
+      return seen === undefined || seen.labelled === 0
+        ? stats
+        : { ...stats, accuracy: seen.correct / seen.labelled, labelled: seen.labelled };
+    };
+    return {
+      ...evidence,
+      champion: side(evidence.champion, record.championVersion),
+      challenger: side(evidence.challenger, record.challengerVersion),
+    };
   }
 
   /** Makes the server serve `record`: load what it needs, switch the router, unload what it no longer needs. */

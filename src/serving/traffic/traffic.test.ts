@@ -74,6 +74,15 @@ describe('canary analysis', () => {
     // Sub-millisecond latencies: 12× the champion's p99 but 4 ms more is within the slack; 11 ms more is not.
     assert.equal(analyse(stats({ latencyP99Ms: 0.36 }), stats({ latencyP99Ms: 4.4 })).verdict, 'pass');
     assert.equal(analyse(stats({ latencyP99Ms: 0.36 }), stats({ latencyP99Ms: 11.4 })).verdict, 'fail');
+    // Latency does not decide in shadow (the mirrored call waits behind the champion's), nor on fewer than 100 answers.
+    const slow = stats({ latencyP99Ms: 50 });
+    const latency = (a: ReturnType<typeof analyse>) => a.checks.find((c) => c.check === 'p99 latency ratio')?.passed;
+    assert.equal(latency(analyse(stats(), slow, DEFAULT_ANALYSIS, 0.95)), null);
+    assert.equal(
+      latency(analyse(stats({ requests: 99, errors: 0 }), slow, { ...DEFAULT_ANALYSIS, minRequests: 50 })),
+      null,
+    );
+    assert.equal(latency(analyse(stats({ requests: 100, errors: 0 }), slow)), false);
     assert.equal(analyse(stats(), stats(), DEFAULT_ANALYSIS, 0.7).verdict, 'fail');
     const labelled = { labelled: 200 };
     assert.equal(
