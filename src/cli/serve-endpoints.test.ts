@@ -15,7 +15,8 @@ import { DeploymentService } from '../serving/traffic/deployment-service.js';
 import { shadowDeployment } from '../serving/traffic/live-rollout.js';
 import type { DeploymentRecord } from '../store/deployments.js';
 import { type Context, openContext } from './context.js';
-import { type RunningServe, startServe } from './serve.js';
+import { startServe } from './serve.js';
+import { startCli, stopProcess } from './test-support/run-cli.js';
 
 const CENTERS = [
   [0, 0],
@@ -89,7 +90,7 @@ describe('osprey serve --endpoint: live rollouts', () => {
 
   /** Sends requests (4 at a time, ids `<prefix><n>`) until `done` says so or `max` were sent. */
   async function drive(
-    running: RunningServe,
+    url: string,
     endpoint: string,
     done: () => Promise<boolean>,
     options: { max?: number; prefix?: string; checkEvery?: number } = {},
@@ -101,7 +102,7 @@ describe('osprey serve --endpoint: live rollouts', () => {
     const client = async () => {
       while (!finished && sent < (options.max ?? 3000)) {
         const n = sent++;
-        const response = await fetch(`${running.server.httpUrl}/v2/models/${endpoint}/infer`, {
+        const response = await fetch(`${url}/v2/models/${endpoint}/infer`, {
           method: 'POST',
           body: JSON.stringify({
             id: `${options.prefix ?? 'r'}${n}`,
@@ -136,7 +137,7 @@ describe('osprey serve --endpoint: live rollouts', () => {
     await deployments.deploy('shadow-fail', 'blobs/3', { strategy: 'shadow', analysis: { minRequests: 30 } });
     const running = await serve('shadow-fail');
     try {
-      const answers = await drive(running, 'shadow-fail', stable('shadow-fail'));
+      const answers = await drive(running.server.httpUrl, 'shadow-fail', stable('shadow-fail'));
       assert.ok(answers.length >= 30, `${answers.length} requests`);
       assert.deepEqual(
         answers.filter((a) => a.status !== 200 || a.version !== '1'),
@@ -161,7 +162,7 @@ describe('osprey serve --endpoint: live rollouts', () => {
     await deployments.deploy('shadow-worse', 'blobs/4', { strategy: 'shadow', analysis: { minRequests: 40 } });
     const running = await serve('shadow-worse');
     try {
-      const answers = await drive(running, 'shadow-worse', stable('shadow-worse'));
+      const answers = await drive(running.server.httpUrl, 'shadow-worse', stable('shadow-worse'));
       assert.deepEqual(new Set(answers.map((a) => `${a.status} ${a.version}`)), new Set(['200 1']));
       const d = await record('shadow-worse');
       const last = (await ctx.store.deployments.decisions(d.id)).at(-1)!;
@@ -197,7 +198,7 @@ describe('osprey serve --endpoint: live rollouts', () => {
     });
     const running = await serve('canary-good');
     try {
-      const answers = await drive(running, 'canary-good', stable('canary-good'));
+      const answers = await drive(running.server.httpUrl, 'canary-good', stable('canary-good'));
       assert.deepEqual(
         answers.filter((a) => a.status !== 200),
         [],
@@ -230,7 +231,7 @@ describe('osprey serve --endpoint: live rollouts', () => {
     });
     const running = await serve('canary-fail');
     try {
-      const answers = await drive(running, 'canary-fail', stable('canary-fail'));
+      const answers = await drive(running.server.httpUrl, 'canary-fail', stable('canary-fail'));
       assert.deepEqual(
         answers.filter((a) => a.status !== 200 || a.version !== '2'),
         [],
@@ -243,21 +244,61 @@ describe('osprey serve --endpoint: live rollouts', () => {
     }
   });
 
-  it('a server stopped mid-rollout resumes at the recorded step when it starts again', async () => {
+  it('a rollout whose policy asks for approval waits on the champion until a person approves', async () => {
+    await deployments.deploy('approved', 'blobs/1');
+    await deployments.deploy('approved', 'blobs/2', {
+      strategy: 'canary',
+      steps: [100],
+      approval: true,
+      analysis: { minRequests: 10 },
+    });
+    const running = await serve('approved');
+    try {
+      const waiting = async () => (await record('approved')).phase === 'awaiting_approval';
+      await drive(running.server.httpUrl, 'approved', waiting, { checkEvery: 1 });
+      assert.ok(await waiting());
+      const answers = await drive(running.server.httpUrl, 'approved', async () => true, { prefix: 'w' });
+      assert.deepEqual(new Set(answers.map((a) => `${a.status} ${a.version}`)), new Set(['200 1']));
+      await deployments.approve('approved', 'a person');
+      const deadline = Date.now() + 10_000;
+      while (running.server.service.manager.versionsOf('approved').length !== 1 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const after = await drive(running.server.httpUrl, 'approved', async () => true, { prefix: 'p' });
+      assert.deepEqual(new Set(after.map((a) => `${a.status} ${a.version}`)), new Set(['200 2']));
+      assert.deepEqual(await decisions('approved'), ['deploy', 'start_canary', 'await_approval', 'promote']);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('a server killed mid-rollout (SIGKILL) resumes at the recorded step when it starts again', async () => {
     await deployments.deploy('resumed', 'blobs/1');
     await deployments.deploy('resumed', 'blobs/2', {
       strategy: 'canary',
       steps: [10, 50, 100],
       analysis: { minRequests: 15, maxLatencyRatio: 1000 },
     });
-    const first = await serve('resumed');
+    // The first server is `osprey serve` in its own process, killed without warning once the canary is at 50 %.
+    const child = startCli(['serve', '--endpoint', 'resumed', '--port', '0', '--no-grpc', '--rollout-interval', '30'], {
+      OSPREY_HOME: home,
+      OSPREY_DB: '',
+    });
     try {
-      await drive(first, 'resumed', async () => Number((await record('resumed')).state.step ?? 0) >= 1, {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout?.on('data', (d: Buffer) => {
+          out += d.toString();
+          const match = /REST \(Open Inference Protocol V2\) on (http:\/\/\S+)\/v2/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.on('close', () => reject(new Error(`osprey serve exited before listening: ${out}`)));
+      });
+      await drive(url, 'resumed', async () => Number((await record('resumed')).state.step ?? 0) >= 1, {
         prefix: 'a',
         checkEvery: 1,
       });
     } finally {
-      await first.close();
+      await stopProcess(child, 'SIGKILL');
     }
     const interrupted = await record('resumed');
     assert.equal(interrupted.phase, 'canary');
@@ -266,7 +307,7 @@ describe('osprey serve --endpoint: live rollouts', () => {
     const second = await serve('resumed');
     try {
       assert.equal(second.server.service.rollouts.get('resumed')?.snapshot.percent, 50);
-      await drive(second, 'resumed', stable('resumed'), { prefix: 'b' });
+      await drive(second.server.httpUrl, 'resumed', stable('resumed'), { prefix: 'b' });
       assert.equal((await record('resumed')).championVersion, '2');
       assert.deepEqual(await decisions('resumed'), ['deploy', 'start_canary', 'continue', 'continue', 'promote']);
     } finally {
