@@ -140,7 +140,11 @@ export async function runClosedLoop(ctx: Context, input: ClosedLoopInput): Promi
         endpoint: [ENDPOINT],
         rolloutInterval: '100',
       },
-      { openContext: input.open, log: (line) => serveLog.push(line.trim()) },
+      {
+        openContext: input.open,
+        log: (event) =>
+          serveLog.push(`${event.event.startsWith('rollout') ? 'rollout' : 'server'}: ${event.msg.trim()}`),
+      },
     );
     try {
       await monitors.add(MONITOR, {
@@ -166,7 +170,7 @@ export async function runClosedLoop(ctx: Context, input: ClosedLoopInput): Promi
       );
       let printed = 0;
       const flushServeLog = () => {
-        for (; printed < serveLog.length; printed++) say(`           rollout: ${serveLog[printed]}`);
+        for (; printed < serveLog.length; printed++) say(`           ${serveLog[printed]}`);
       };
       for (const [i, day] of input.live.entries()) {
         await traffic.send(day);

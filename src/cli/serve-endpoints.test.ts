@@ -279,17 +279,35 @@ describe('osprey serve --endpoint: live rollouts', () => {
       analysis: { minRequests: 15, maxLatencyRatio: 1000 },
     });
     // The first server is `osprey serve` in its own process, killed without warning once the canary is at 50 %.
-    const child = startCli(['serve', '--endpoint', 'resumed', '--port', '0', '--no-grpc', '--rollout-interval', '30'], {
-      OSPREY_HOME: home,
-      OSPREY_DB: '',
-    });
+    // Its log is structured (--log-format json): the address comes from the `serving` event.
+    const child = startCli(
+      [
+        'serve',
+        '--endpoint',
+        'resumed',
+        '--port',
+        '0',
+        '--no-grpc',
+        '--rollout-interval',
+        '30',
+        '--log-format',
+        'json',
+      ],
+      { OSPREY_HOME: home, OSPREY_DB: '' },
+    );
+    const events: Record<string, unknown>[] = [];
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
         child.stdout?.on('data', (d: Buffer) => {
           out += d.toString();
-          const match = /REST \(Open Inference Protocol V2\) on (http:\/\/\S+)\/v2/.exec(out);
-          if (match) resolve(match[1]!);
+          const lines = out.split('\n');
+          out = lines.pop()!;
+          for (const line of lines) {
+            const event = JSON.parse(line) as Record<string, unknown>;
+            events.push(event);
+            if (event.event === 'serving') resolve(String(event.rest));
+          }
         });
         child.on('close', () => reject(new Error(`osprey serve exited before listening: ${out}`)));
       });
@@ -297,9 +315,15 @@ describe('osprey serve --endpoint: live rollouts', () => {
         prefix: 'a',
         checkEvery: 1,
       });
+      const deadline = Date.now() + 10_000;
+      while (!events.some((e) => e.event === 'rollout_moved') && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
     } finally {
       await stopProcess(child, 'SIGKILL');
     }
+    const moved = events.find((e) => e.event === 'rollout_moved')!;
+    assert.deepEqual([moved.level, moved.endpoint, moved.phase, moved.challenger], ['info', 'resumed', 'canary', '2']);
+    assert.match(String(moved.msg), /canary: version 2 now gets 50 % of requests/);
     const interrupted = await record('resumed');
     assert.equal(interrupted.phase, 'canary');
     assert.equal(interrupted.state.percent, 50);

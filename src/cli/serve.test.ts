@@ -49,6 +49,9 @@ describe('osprey serve', () => {
       '--inference-thread',
       '--prediction-log',
       '--log-sample-rate',
+      '--log-format',
+      '--endpoint',
+      '--rollout-interval',
     ])
       assert.ok(flags.includes(flag), flag);
   });

@@ -18,6 +18,7 @@ import type { InferenceService } from '../serving/inference-service.js';
 import { DEFAULT_MODEL_CONFIG, type InferenceThread, type ModelConfig } from '../serving/model-config.js';
 import { DirectoryModelRepository, type ModelRepository } from '../serving/model-repository.js';
 import { type RunningModelServer, startModelServer } from '../serving/model-server.js';
+import { LOG_FORMATS, type LogFormat, type ServerLog, serverLog } from '../serving/observability/server-log.js';
 import { parseModelReference, RegistryModelRepository } from '../serving/registry-model-repository.js';
 import { OnnxRuntime } from '../serving/runtimes/onnx/onnx-runtime.js';
 import { type LabelledAnswers, RolloutController } from '../serving/traffic/rollout-controller.js';
@@ -46,6 +47,7 @@ export interface ServeOptions {
   /** true: log predictions (opening the store); false: never; undefined: when a store is configured. */
   predictionLog?: boolean;
   logSampleRate?: string;
+  logFormat?: string;
 }
 
 export interface RunningServe {
@@ -104,26 +106,44 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--no-prediction-log', 'do not log predictions')
     .option('--log-sample-rate <rate>', 'share of requests written to the prediction log, 0 to 1 (default 1)')
+    .option(
+      '--log-format <format>',
+      'how the server logs what happens: text, or json (one JSON object per line)',
+      'text',
+    )
     .action(async (opts: ServeOptions) => {
       const stopped = new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());
       });
-      const running = await startServe(opts, { log: (line) => printLines(line) });
+      const format = opts.logFormat ?? 'text';
+      if (!(LOG_FORMATS as readonly string[]).includes(format))
+        throw invalidArgument(`--log-format ${format}: use ${LOG_FORMATS.join(' or ')}`);
+      const log = serverLog(format as LogFormat, (line) => printLines(line));
+      const running = await startServe(opts, { log });
       const { server } = running;
-      printLines(
-        `osprey serve ${OSPREY_VERSION}: ${server.service.repository?.description ?? ''}`,
-        `  REST (Open Inference Protocol V2) on ${server.httpUrl}/v2, metrics on ${server.httpUrl}/metrics`,
-        ...(server.grpcAddress ? [`  gRPC (inference.GRPCInferenceService) on ${server.grpcAddress}`] : []),
-        `  prediction log: ${server.predictionLogger ? 'on (metadata store)' : 'off'}`,
-        `  models: ${
-          server.service.manager
-            .all()
-            .map((v) => `${v.name}/${v.version}`)
-            .join(', ') || '(none)'
-        }`,
-      );
+      const models = server.service.manager.all().map((v) => `${v.name}/${v.version}`);
+      log({
+        level: 'info',
+        event: 'serving',
+        msg: [
+          `osprey serve ${OSPREY_VERSION}: ${server.service.repository?.description ?? ''}`,
+          `  REST (Open Inference Protocol V2) on ${server.httpUrl}/v2, metrics on ${server.httpUrl}/metrics`,
+          ...(server.grpcAddress ? [`  gRPC (inference.GRPCInferenceService) on ${server.grpcAddress}`] : []),
+          `  prediction log: ${server.predictionLogger ? 'on (metadata store)' : 'off'}`,
+          `  models: ${models.join(', ') || '(none)'}`,
+        ].join('\n'),
+        rest: server.httpUrl,
+        grpc: server.grpcAddress ?? null,
+        predictionLog: server.predictionLogger !== undefined,
+        models: models.join(','),
+      });
       await stopped;
+      log({
+        level: 'info',
+        event: 'stopping',
+        msg: 'stopping: answering accepted requests, writing the prediction log',
+      });
       await running.close();
     });
 }
@@ -132,7 +152,7 @@ export function registerServeCommand(program: Command): void {
 export async function startServe(
   opts: ServeOptions,
   hooks: {
-    log?: (line: string) => void;
+    log?: ServerLog;
     openContext?: () => Promise<Context>;
     /** The environment that says whether a store is configured (default process.env). */
     env?: Readonly<Record<string, string | undefined>>;
@@ -147,7 +167,12 @@ export async function startServe(
       'give either --repository DIR or one or more --model NAME@ALIAS|NAME/VERSION and --endpoint NAME',
     );
   if (!LOOPBACK.test(opts.host))
-    log(`warning: serving on ${opts.host} without authentication: anyone who reaches it can run the models`);
+    log({
+      level: 'warn',
+      event: 'unauthenticated',
+      msg: `serving on ${opts.host} without authentication: anyone who reaches it can run the models`,
+      host: opts.host,
+    });
   const config = modelConfig(opts);
   const env = hooks.env ?? process.env;
   const storeConfigured = Boolean(env.OSPREY_HOME?.trim() || env.OSPREY_DB?.trim());
@@ -185,8 +210,25 @@ export async function startServe(
             intervalMs: integer(opts.rolloutInterval ?? '1000', '--rollout-interval', 10),
             labelled: labelledAnswers(context.store),
             events: {
-              decided: (endpoint, before, after) => log(`  ${endpoint}: ${describeMove(before, after)}`),
-              failed: (endpoint, message) => log(`  ${endpoint}: rollout check failed: ${message}`),
+              decided: (endpoint, before, after) =>
+                log({
+                  level: 'info',
+                  event: 'rollout_moved',
+                  msg: `  ${endpoint}: ${describeMove(before, after)}`,
+                  endpoint,
+                  phase: after.phase,
+                  champion: after.championVersion,
+                  challenger: after.challengerVersion,
+                  revision: after.revision,
+                }),
+              failed: (endpoint, message) =>
+                log({
+                  level: 'warn',
+                  event: 'rollout_check_failed',
+                  msg: `  ${endpoint}: rollout check failed: ${message}`,
+                  endpoint,
+                  error: message,
+                }),
             },
           });
           await rollouts.start();
@@ -196,6 +238,7 @@ export async function startServe(
     } else repository = new DirectoryModelRepository(opts.repository!, config);
     const server = await startModelServer({
       runtime: new OnnxRuntime(),
+      log,
       repository,
       host: opts.host,
       httpPort: port(opts.port, '--port'),
@@ -212,16 +255,36 @@ export async function startServe(
             },
             predictionLogOptions: {
               onWriteError: (error: unknown, rows: number) =>
-                log(`  prediction log: ${rows} rows dropped, the write failed: ${errorMessage(error)}`),
+                log({
+                  level: 'error',
+                  event: 'prediction_log_dropped',
+                  msg: `  prediction log: ${rows} rows dropped, the write failed: ${errorMessage(error)}`,
+                  rows,
+                  error: errorMessage(error),
+                }),
             },
           }
         : {}),
     });
     const stopWatching = registryRepository
       ? watchAliases(server.service, registryRepository, integer(opts.pollInterval, '--poll-interval', 10), {
-          swapped: (name, from, to) => log(`  ${name}: alias moved, now serving version ${to} (was ${from ?? 'none'})`),
+          swapped: (name, from, to) =>
+            log({
+              level: 'info',
+              event: 'model_swapped',
+              msg: `  ${name}: alias moved, now serving version ${to} (was ${from ?? 'none'})`,
+              model: name,
+              from: from ?? null,
+              to,
+            }),
           failed: (name, message) =>
-            log(`  ${name}: alias check failed, still serving the current version: ${message}`),
+            log({
+              level: 'warn',
+              event: 'alias_check_failed',
+              msg: `  ${name}: alias check failed, still serving the current version: ${message}`,
+              model: name,
+              error: message,
+            }),
         })
       : async () => {};
     return {

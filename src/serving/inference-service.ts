@@ -3,9 +3,10 @@
  * statistics. The REST (http/) and gRPC (grpc/) servers decode into these calls and encode their answers; both
  * therefore validate, batch, count and fail alike. Errors are OspreyErrors; each edge maps codes in one table.
  */
-import { invalidArgument, isOspreyError, OspreyError } from '../core/errors.js';
+import { errorMessage, invalidArgument, isOspreyError, OspreyError } from '../core/errors.js';
 import type { ModelManager } from './model-manager.js';
 import type { ModelRepository } from './model-repository.js';
+import { type LogEvent, rateLimited, type ServerLog } from './observability/server-log.js';
 import type { ModelStatisticsJson } from './observability/statistics.js';
 import type { PredictionLogger } from './prediction-log/prediction-logger.js';
 import type { InferenceRequest, InferenceResponse, InferOutput, Parameters } from './protocol/types.js';
@@ -55,7 +56,13 @@ export class InferenceService {
     private readonly serverVersion: string,
     /** Where successful predictions go (the metadata store's prediction log); none without a store. */
     private readonly predictionLog?: PredictionLogger,
-  ) {}
+    /** Where server-side failures are told (at most one per model, version and reason every 10 s). */
+    log?: ServerLog,
+  ) {
+    this.#logFailure = log === undefined ? undefined : rateLimited(log, 10_000);
+  }
+
+  readonly #logFailure: ((key: string, event: LogEvent) => void) | undefined;
 
   /** Marks start-up done: from now on, readiness is "every expected model is served". */
   markStarted(): void {
@@ -209,9 +216,24 @@ export class InferenceService {
 
   private failed(served: ServedVersion, started: number, error: unknown): unknown {
     served.statistics.failed(performance.now() - started);
-    served.metrics.failed(failureReason(error));
+    const reason = failureReason(error);
+    served.metrics.failed(reason);
+    if (this.#logFailure !== undefined && !isCallersFault(error))
+      this.#logFailure(`${served.name}/${served.version}/${reason}`, {
+        level: 'error',
+        event: 'inference_failed',
+        msg: `${served.name} version ${served.version}: inference failed (${reason}): ${errorMessage(error)}`,
+        model: served.name,
+        version: served.version,
+        reason,
+      });
     return error;
   }
+}
+
+/** Failures the request itself caused, or the server's refusal to queue more: counted in metrics, not logged. */
+function isCallersFault(error: unknown): boolean {
+  return isOspreyError(error) && ['INVALID_ARGUMENT', 'NOT_FOUND', 'RESOURCE_EXHAUSTED'].includes(error.code);
 }
 
 /** A metric label for a failure: the batcher's reason when it gave one, else the error code. */

@@ -10,6 +10,7 @@ import { createServingHttpServer } from './http/server.js';
 import { InferenceService } from './inference-service.js';
 import { ModelManager } from './model-manager.js';
 import type { ModelRepository } from './model-repository.js';
+import type { ServerLog } from './observability/server-log.js';
 import { PredictionLogger, type PredictionLoggerOptions } from './prediction-log/prediction-logger.js';
 import { type StoreOpener, WorkerWriter } from './prediction-log/worker-writer.js';
 import { inThreadWriter, type PredictionSink } from './prediction-log/writers.js';
@@ -35,6 +36,8 @@ export interface ModelServerOptions {
   readonly predictionLog?: PredictionSink | StoreOpener;
   /** Queue bounds and flush timing of the prediction log (prediction-log/prediction-logger.ts). */
   readonly predictionLogOptions?: Omit<PredictionLoggerOptions, 'registry'>;
+  /** Where the server tells what happened (failures of inference); nothing when omitted. */
+  readonly log?: ServerLog;
   /** Runs before the servers listen (e.g. routes endpoints, so no request can reach a version unrouted). */
   readonly prepare?: (service: InferenceService) => Promise<void>;
 }
@@ -60,7 +63,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
     writer === undefined
       ? undefined
       : new PredictionLogger(writer, { ...options.predictionLogOptions, registry: manager.metrics.registry });
-  const service = new InferenceService(manager, options.repository, options.version, predictionLogger);
+  const service = new InferenceService(manager, options.repository, options.version, predictionLogger, options.log);
   try {
     await options.prepare?.(service);
   } catch (error) {
