@@ -2,8 +2,9 @@
 // same model (tabular_classifier: 10 features → 3 probabilities + label):
 // - Flask + gunicorn, 2 sync workers (bench/peers/flask_serving.py; Debian's python3-flask, gunicorn, python3-onnx —
 //   NumPy runs the model's graph, Debian 12 having no python3-onnxruntime);
-// - a bare Node `http` server answering a fixed response (the transport's limit on this machine);
-// - ONNX Runtime in process at batch 64.
+// - a bare Node `http` server answering a fixed response (the REST transport's limit on this machine), and a bare
+//   `http2` server answering a fixed gRPC response (the same for gRPC: node:http2 is what our gRPC server runs on);
+// - ONNX Runtime in process at batch 64 (measured in each round, beside the binary requests it is compared with).
 // REST load comes from wrk (Debian's `wrk`), gRPC load from h2load (Debian's `nghttp2-client`: HTTP/2 POSTs of one
 // length-prefixed ModelInfer message, the gRPC wire format), both C programs in their own processes; without h2load,
 // and as a second opinion, both protocols are also driven by bench/serving-load.ts (Node clients in their own
@@ -14,6 +15,7 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { connect, createServer as createHttp2Server, type ServerStreamResponseOptions } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +81,10 @@ export async function benchServing(): Promise<void> {
     await (await fetch(inferUrl('tabular'), { method: 'POST', body: oneRowBody })).arrayBuffer(),
   );
   const bare = await startBareServer(fixed);
+  const grpcBodyBytes = grpcFrame(1);
+  const bareGrpc = await startBareGrpcServer(
+    await grpcAnswer(`http://${osprey.grpcAddress}`, `/${INFERENCE_SERVICE}/ModelInfer`, grpcBodyBytes),
+  );
   const flask = await startFlask();
   try {
     const jsonScript = await wrkScript(scratch, 'json.lua', Buffer.from(oneRowBody), {});
@@ -87,9 +93,10 @@ export async function benchServing(): Promise<void> {
       'Content-Type': 'application/octet-stream',
       'Inference-Header-Content-Length': String(binary.headerLength),
     });
-    const inProcess64 = await inProcessRowsPerSecond(runtime, 64);
+    const inProcess = await inProcessOrt(runtime, 64);
+    const inProcessRounds: number[] = [];
     const grpcBody = join(scratch, 'grpc.body');
-    await writeFile(grpcBody, grpcFrame(1));
+    await writeFile(grpcBody, grpcBodyBytes);
     const grpcUrl = `http://${osprey.grpcAddress}/${INFERENCE_SERVICE}/ModelInfer`;
     const successes = async () =>
       (
@@ -111,6 +118,8 @@ export async function benchServing(): Promise<void> {
       flask: [] as Measured[],
       grpc: [] as Measured[],
       grpc16: [] as Measured[],
+      bareGrpc: [] as Measured[],
+      bareGrpc16: [] as Measured[],
       grpcNode: [] as Measured[],
       restNode: [] as Measured[],
       logged: [] as Measured[],
@@ -128,6 +137,9 @@ export async function benchServing(): Promise<void> {
       if (h2load) {
         rounds.grpc.push(await grpcH2load(1, 16));
         rounds.grpc16.push(await grpcH2load(16, 1));
+        const bareGrpcUrl = `${bareGrpc.url}/${INFERENCE_SERVICE}/ModelInfer`;
+        rounds.bareGrpc.push(await h2loadRun(bareGrpcUrl, grpcBody, 1, 16));
+        rounds.bareGrpc16.push(await h2loadRun(bareGrpcUrl, grpcBody, 16, 1));
       }
       const grpcNode = await withCpu(() => nodeLoad('grpc', osprey.grpcAddress!, 16, 1));
       rounds.grpcNode.push(grpcNode.result);
@@ -138,10 +150,14 @@ export async function benchServing(): Promise<void> {
       rounds.logged.push(await wrk(inferUrl('tabular_logged'), jsonScript, 16));
       rounds.binary64.push(await wrk(inferUrl('tabular'), binaryScript, 16));
       rounds.binary64Workers.push(await wrk(inferUrl('tabular_workers'), binaryScript, 16));
+      // Its peer in the same round (the machine's load changes from minute to minute), median taken like the rest.
+      inProcessRounds.push(await inProcess.rowsPerSecond());
       rounds.batchingOn.push(await wrk(inferUrl('tabular'), jsonScript, 64));
       rounds.batchingOff.push(await wrk(inferUrl('tabular_nobatch'), jsonScript, 64));
       rounds.batchingOnWorkers.push(await wrk(inferUrl('tabular_workers'), jsonScript, 64));
     }
+    await inProcess.close();
+    const inProcess64 = median(inProcessRounds);
     await osprey.predictionLogger?.flush();
     const loggedRows = (await store.predictions.window('tabular_logged')).length;
     const m = Object.fromEntries(
@@ -162,6 +178,8 @@ export async function benchServing(): Promise<void> {
       a === undefined || b === undefined
         ? 'n/a'
         : `${(a / b).toFixed(2)}× (target ≥ ${target}×) ${a / b >= target ? 'ok' : 'MISSED'}`;
+    const info = (a: number | undefined, b: number | undefined) =>
+      a === undefined || b === undefined ? 'n/a' : `${(a / b).toFixed(2)}×`;
     report(`Model serving (tabular_classifier, ${SECONDS} s × ${ROUNDS} rounds, medians)`, [
       ['REST 1 row @16 (wrk): Osprey', fmt(m.osprey)],
       ['REST 1 row @16 (wrk): bare node http', fmt(m.bare)],
@@ -174,6 +192,8 @@ export async function benchServing(): Promise<void> {
         h2load ? fmt(m.grpc) : 'not run (install nghttp2-client for h2load)',
       ],
       ['gRPC 1 row, 16 conns × 1 stream (h2load)', h2load ? fmt(m.grpc16) : 'n/a'],
+      ['bare node http2, 1 conn × 16 streams', h2load ? fmt(m.bareGrpc) : 'n/a'],
+      ['bare node http2, 16 conns × 1 stream', h2load ? fmt(m.bareGrpc16) : 'n/a'],
       ['gRPC unary 1 row @16 (node client)', `${fmt(m.grpcNode)}; ${cpuSplit(cpu.grpcNode)}`],
       ['REST 1 row @16 (node client)', `${fmt(m.restNode)}; ${cpuSplit(cpu.restNode)}`],
       ['REST 1 row @16 (wrk), prediction log on', `${fmt(m.logged)}; ${loggedRows.toLocaleString('en')} rows logged`],
@@ -197,6 +217,11 @@ export async function benchServing(): Promise<void> {
           : 'n/a',
       ],
       ['ratio Osprey / bare http', ratio(m.osprey?.rps, m.bare?.rps, 0.7)],
+      // The limits the targets above meet on this machine: what the transports themselves reach.
+      ['  limit: bare http / Flask', info(m.bare?.rps, m.flask?.rps)],
+      ['  limit: bare http2 (1 conn) / bare http', info(m.bareGrpc?.rps, m.bare?.rps)],
+      ['  limit: bare http2 (16 conns) / bare http', info(m.bareGrpc16?.rps, m.bare?.rps)],
+      ['  gRPC (h2load, 1 conn) / bare http2', info(m.grpc?.rps, m.bareGrpc?.rps)],
       ['ratio gRPC (h2load, 1 conn) / REST (wrk)', ratio(m.grpc?.rps, m.osprey?.rps, 1)],
       ['ratio gRPC (h2load, 16 conns) / REST (wrk)', ratio(m.grpc16?.rps, m.osprey?.rps, 1)],
       ['ratio gRPC / REST (node clients)', ratio(m.grpcNode?.rps, m.restNode?.rps, 1)],
@@ -215,6 +240,7 @@ export async function benchServing(): Promise<void> {
   } finally {
     flask?.stop();
     bare.server.close();
+    bareGrpc.server.close();
     await osprey.close();
     await store.close();
     await repo.remove();
@@ -229,6 +255,54 @@ async function startBareServer(response: Buffer) {
     request.on('end', () => {
       reply.writeHead(200, { 'content-type': 'application/json', 'content-length': response.byteLength });
       reply.end(response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
+}
+
+/** One gRPC call over node:http2: the response's DATA bytes (the length-prefixed message). */
+async function grpcAnswer(origin: string, path: string, frame: Buffer): Promise<Buffer> {
+  const session = connect(origin);
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      const call = session.request({
+        ':method': 'POST',
+        ':path': path,
+        'content-type': 'application/grpc',
+        te: 'trailers',
+      });
+      const chunks: Buffer[] = [];
+      call.on('data', (chunk: Buffer) => chunks.push(chunk));
+      call.on('trailers', (trailers) => {
+        if (trailers['grpc-status'] !== '0') reject(new Error(`gRPC status ${trailers['grpc-status']}`));
+      });
+      call.on('end', () => resolve(Buffer.concat(chunks)));
+      call.on('error', reject);
+      call.end(frame);
+    });
+  } finally {
+    session.close();
+  }
+}
+
+/**
+ * A bare node:http2 server answering every POST with a fixed gRPC response (the same headers, message and trailers
+ * as our unary server's): what gRPC over node:http2 reaches on this machine with no work per call.
+ */
+async function startBareGrpcServer(response: Buffer) {
+  const server = createHttp2Server();
+  server.on('stream', (stream) => {
+    stream.on('data', () => {});
+    stream.on('end', () => {
+      // As our server answers: no date header (`sendDate`, which @types/node does not list).
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc+proto' }, {
+        waitForTrailers: true,
+        sendDate: false,
+      } as ServerStreamResponseOptions);
+      stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(response);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -438,8 +512,11 @@ function binaryBody(rows: number): { body: Buffer; headerLength: number } {
   return { body: Buffer.concat([header, data]), headerLength: header.byteLength };
 }
 
-/** Rows per second of ONNX Runtime in this process, batch after batch (the LoadedModel the server uses). */
-async function inProcessRowsPerSecond(runtime: OnnxRuntime, batch: number): Promise<number> {
+/**
+ * ONNX Runtime in this process, batch after batch (the LoadedModel the server uses): loaded and warmed once, then
+ * `rowsPerSecond` measures one round.
+ */
+async function inProcessOrt(runtime: OnnxRuntime, batch: number) {
   const model = await runtime.load(
     { path: fixtureModelPath('tabular_classifier') },
     { intraOpThreads: 1, interOpThreads: 1 },
@@ -448,15 +525,18 @@ async function inProcessRowsPerSecond(runtime: OnnxRuntime, batch: number): Prom
     ['features', { datatype: 'FP32' as const, shape: [batch, 10], data: new Float32Array(batch * 10).fill(0.5) }],
   ]);
   for (let i = 0; i < 200; i++) await model.infer(inputs);
-  let runs = 0;
-  const started = performance.now();
-  while (performance.now() - started < Math.min(SECONDS, 3) * 1000) {
-    await model.infer(inputs);
-    runs++;
-  }
-  const rate = (runs * batch) / ((performance.now() - started) / 1000);
-  await model.close();
-  return rate;
+  return {
+    async rowsPerSecond(): Promise<number> {
+      let runs = 0;
+      const started = performance.now();
+      while (performance.now() - started < Math.min(SECONDS, 3) * 1000) {
+        await model.infer(inputs);
+        runs++;
+      }
+      return (runs * batch) / ((performance.now() - started) / 1000);
+    },
+    close: () => model.close(),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await benchServing();

@@ -4,13 +4,15 @@
  * InferenceService as the REST API. ModelInfer answers in the form the request used: raw_output_contents for a
  * request with raw_input_contents, typed contents otherwise (raw when an output is FP16, which has no typed field).
  *
- * Messages are (de)serialised by @grpc/proto-loader's functions for our .proto; the calls run on a unary gRPC
- * server over node:http2 (unary-server.ts). Errors leave through the one status table (status.ts).
+ * Messages are (de)serialised by @grpc/proto-loader's functions for our .proto, except ModelInfer's, which
+ * protocol/grpc/wire.ts reads and writes directly; the calls run on a unary gRPC server over node:http2
+ * (unary-server.ts). Errors leave through the one status table (status.ts).
  */
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type { InferenceService } from '../inference-service.js';
-import { decodeModelInferRequest, encodeModelInferResponse } from '../protocol/grpc/codec.js';
-import { INFERENCE_SERVICE, loadInferenceProto, type ModelInferRequestMessage } from '../protocol/grpc/proto.js';
+import { decodeModelInferRequest } from '../protocol/grpc/codec.js';
+import { INFERENCE_SERVICE, loadInferenceProto } from '../protocol/grpc/proto.js';
+import { readModelInferRequest, writeModelInferResponseFrame } from '../protocol/grpc/wire.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../protocol/rest-request.js';
 import { grpcError } from './status.js';
 import { startUnaryServer, type UnaryMethod } from './unary-server.js';
@@ -54,13 +56,21 @@ export async function startGrpcServer(
       const metadata = service.modelMetadata(request.name, request.version || undefined);
       return { ...metadata, properties: {} };
     }),
-    unary('ModelInfer', (message: ModelInferRequestMessage) => {
-      const { modelName, modelVersion, request } = decodeModelInferRequest(message);
-      const raw = (message.raw_input_contents?.length ?? 0) > 0;
-      return service
-        .infer(modelName, modelVersion || undefined, request)
-        .then((response) => encodeModelInferResponse(response, { raw }));
-    }),
+    [
+      definitions.ModelInfer!.path,
+      {
+        // The hot path: our own protobuf codec (protocol/grpc/wire.ts), the answer written as a whole frame.
+        framed: true,
+        handle(bytes) {
+          const message = readModelInferRequest(bytes);
+          const { modelName, modelVersion, request } = decodeModelInferRequest(message);
+          const raw = message.raw_input_contents!.length > 0;
+          return service
+            .infer(modelName, modelVersion || undefined, request)
+            .then((response) => writeModelInferResponseFrame(response, raw));
+        },
+      },
+    ],
   ]);
   const server = await startUnaryServer(host.includes(':') ? host.replace(/^\[|\]$/g, '') : host, port, {
     methods,

@@ -19,6 +19,7 @@ import {
   type Http2Session,
   type IncomingHttpHeaders,
   type ServerHttp2Stream,
+  type ServerStreamResponseOptions,
 } from 'node:http2';
 import { errorMessage, OspreyError } from '../../core/errors.js';
 
@@ -41,6 +42,8 @@ export interface CallError {
 /** One unary method: decode the request bytes, answer (bytes), or throw; `toCallError` maps what is thrown. */
 export interface UnaryMethod {
   handle(request: Buffer): Buffer | Promise<Buffer>;
+  /** The answer is already a whole gRPC frame (the 5-byte prefix, then the message): sent as it is, not copied. */
+  readonly framed?: boolean;
 }
 
 export interface UnaryServerOptions {
@@ -146,7 +149,7 @@ function handleStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, o
       answer.then(
         (bytes) => {
           if (timer !== undefined) clearTimeout(timer);
-          succeed(stream, bytes);
+          succeed(stream, bytes, method.framed === true);
         },
         (error: unknown) => {
           if (timer !== undefined) clearTimeout(timer);
@@ -155,7 +158,7 @@ function handleStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, o
       );
     else {
       if (timer !== undefined) clearTimeout(timer);
-      succeed(stream, answer);
+      succeed(stream, answer, method.framed === true);
     }
   });
 }
@@ -187,15 +190,30 @@ function unframe(body: Buffer): Buffer | string {
   return body.subarray(5);
 }
 
-function succeed(stream: ServerHttp2Stream, message: Buffer): void {
+function succeed(stream: ServerHttp2Stream, answer: Buffer, framed: boolean): void {
   if (stream.destroyed || stream.headersSent) return;
-  const frame = Buffer.allocUnsafe(5 + message.byteLength);
-  frame[0] = 0;
-  frame.writeUInt32BE(message.byteLength, 1);
-  message.copy(frame, 5);
-  stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
-  stream.once('wantTrailers', () => stream.sendTrailers(OK_TRAILERS));
+  let frame = answer;
+  if (!framed) {
+    frame = Buffer.allocUnsafe(5 + answer.byteLength);
+    frame[0] = 0;
+    frame.writeUInt32BE(answer.byteLength, 1);
+    answer.copy(frame, 5);
+  }
+  stream.respond(RESPONSE_HEADERS, RESPOND_OPTIONS);
+  stream.on('wantTrailers', sendOkTrailers); // emitted once per stream
   stream.end(frame);
+}
+
+/**
+ * No `date` header: gRPC has no use for it, and it costs a header per call (`sendDate` is an option of Node's
+ * respond() that @types/node does not list).
+ */
+const RESPOND_OPTIONS: ServerStreamResponseOptions = Object.freeze({ waitForTrailers: true, sendDate: false });
+const FAIL_OPTIONS: ServerStreamResponseOptions = Object.freeze({ endStream: true, sendDate: false });
+
+/** `wantTrailers` listener (`this` is the stream): one function for every call, no closure per call. */
+function sendOkTrailers(this: ServerHttp2Stream): void {
+  this.sendTrailers(OK_TRAILERS);
 }
 
 /** A trailers-only response. */
@@ -208,7 +226,7 @@ function fail(stream: ServerHttp2Stream, error: CallError): void {
       'grpc-status': String(error.code),
       'grpc-message': encodeGrpcMessage(error.message),
     },
-    { endStream: true },
+    FAIL_OPTIONS,
   );
 }
 

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InferenceService } from '../inference-service.js';
 import { decodeRestInferRequest, INFERENCE_HEADER_CONTENT_LENGTH } from '../protocol/rest-request.js';
-import { encodeRestInferResponse } from '../protocol/rest-response.js';
+import { encodeRestInferResponseText } from '../protocol/rest-response.js';
 import { edgeError, type HttpError, httpError } from './errors.js';
 
 const INFER_PATH = /^\/v2\/models\/([^/?]+)(?:\/versions\/([^/?]+))?\/infer(?:\?.*)?$/;
@@ -71,15 +71,24 @@ async function answer(
       maxBodyBytes,
     });
     const result = await service.infer(target.model, target.version, decoded);
-    const encoded = encodeRestInferResponse(result, decoded);
-    const headers: Record<string, string | number> = {
-      'content-type': encoded.contentType,
-      'content-length': encoded.body.byteLength,
-    };
-    if (encoded.inferenceHeaderContentLength !== undefined)
-      headers[INFERENCE_HEADER_CONTENT_LENGTH] = encoded.inferenceHeaderContentLength;
-    response.writeHead(200, headers);
-    response.end(encoded.body);
+    const encoded = encodeRestInferResponseText(result, decoded);
+    if (encoded.binaries.length === 0) {
+      // JSON only: the text goes to the socket with the response head, in one write and without a Buffer.
+      response.writeHead(200, ['content-type', 'application/json', 'content-length', Buffer.byteLength(encoded.json)]);
+      response.end(encoded.json);
+      return;
+    }
+    const json = Buffer.from(encoded.json, 'utf8');
+    const answered = Buffer.concat([json, ...encoded.binaries]);
+    response.writeHead(200, [
+      'content-type',
+      'application/octet-stream',
+      'content-length',
+      answered.byteLength,
+      INFERENCE_HEADER_CONTENT_LENGTH,
+      json.byteLength,
+    ]);
+    response.end(answered);
   } catch (error) {
     sendRaw(response, httpError(error));
   }

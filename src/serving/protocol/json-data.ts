@@ -29,6 +29,17 @@ export function decodeJsonData<D extends Datatype>(
 ): TensorDataMap[D] {
   if (!Array.isArray(data)) throw invalidArgument(`${tensor}: "data" must be an array`, { tensor });
   const count = elementCountOf(shape, tensor);
+  if ((datatype === 'FP32' || datatype === 'FP64') && data.length === count) {
+    // The common case, flat numbers, without the general path's closures; anything else takes that path.
+    const floats = datatype === 'FP32' ? new Float32Array(count) : new Float64Array(count);
+    let i = 0;
+    for (; i < count; i++) {
+      const value: unknown = data[i];
+      if (typeof value !== 'number') break;
+      floats[i] = value;
+    }
+    if (i === count) return floats as TensorDataMap[D];
+  }
   const nested = data.some(Array.isArray);
   if (!nested && data.length !== count)
     throw invalidArgument(
@@ -148,8 +159,17 @@ export function encodeJsonData(datatype: Datatype, data: TensorDataMap[Datatype]
     case 'FP16':
       return `[${Array.from(data as Uint16Array, (bits) => jsonNumber(fromFloat16Bits(bits))).join(',')}]`;
     case 'FP32':
-    case 'FP64':
-      return `[${Array.from(data as Float32Array | Float64Array, jsonNumber).join(',')}]`;
+    case 'FP64': {
+      // A plain loop: no intermediate array of strings (this runs for every JSON response).
+      const floats = data as Float32Array | Float64Array;
+      let text = '[';
+      for (let i = 0; i < floats.length; i++) {
+        const x = floats[i]!;
+        if (i > 0) text += ',';
+        text += Number.isFinite(x) ? String(x) : 'null';
+      }
+      return `${text}]`;
+    }
     default:
       // integers; bigint's toString writes INT64/UINT64 exactly
       return `[${(data as ArrayLike<number | bigint> & Iterable<number | bigint>).toString()}]`;

@@ -106,17 +106,21 @@ function parseHeaderLength(header: string | undefined, bodyBytes: number): numbe
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function parseJsonObject(bytes: Uint8Array, headerLength: number | undefined): Record<string, unknown> {
-  const what =
-    headerLength === undefined
-      ? 'the request body'
-      : `the first ${headerLength} bytes of the body (Inference-Header-Content-Length)`;
   let value: unknown;
   try {
     value = JSON.parse(utf8.decode(bytes));
   } catch (cause) {
-    throw invalidArgument(`${what} must be a JSON inference request: ${(cause as Error).message}`);
+    throw invalidArgument(`${jsonWhat(headerLength)} must be a JSON inference request: ${(cause as Error).message}`);
   }
-  return asObject(value, what);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return asObject(value, jsonWhat(headerLength));
+  return value as Record<string, unknown>;
+}
+
+function jsonWhat(headerLength: number | undefined): string {
+  return headerLength === undefined
+    ? 'the request body'
+    : `the first ${headerLength} bytes of the body (Inference-Header-Content-Length)`;
 }
 
 function asObject(value: unknown, what: string): Record<string, unknown> {

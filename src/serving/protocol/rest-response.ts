@@ -26,8 +26,12 @@ export function wantsBinaryOutput(
   request: Pick<InferenceRequest, 'parameters' | 'outputs'>,
   outputName: string,
 ): boolean {
-  const perOutput = request.outputs.find((o) => o.name === outputName)?.parameters.binary_data;
-  if (typeof perOutput === 'boolean') return perOutput;
+  for (const output of request.outputs)
+    if (output.name === outputName) {
+      const perOutput = output.parameters.binary_data;
+      if (typeof perOutput === 'boolean') return perOutput;
+      break;
+    }
   return request.parameters.binary_data_output === true;
 }
 
@@ -35,27 +39,49 @@ export function encodeRestInferResponse(
   response: InferenceResponse,
   request: Pick<InferenceRequest, 'parameters' | 'outputs'>,
 ): EncodedRestResponse {
-  const binaries: Uint8Array[] = [];
-  const outputs = response.outputs.map((output) => {
-    if (!wantsBinaryOutput(request, output.name)) return outputJson(output, undefined);
-    const bytes = encodeBinaryData(output.datatype, output.data);
-    binaries.push(bytes);
-    return outputJson(output, bytes.byteLength);
-  });
-  const header = [
-    `"model_name":${JSON.stringify(response.modelName)}`,
-    ...(response.modelVersion === undefined ? [] : [`"model_version":${JSON.stringify(response.modelVersion)}`]),
-    ...(response.id === undefined ? [] : [`"id":${JSON.stringify(response.id)}`]),
-    ...(response.parameters === undefined ? [] : [`"parameters":${parametersJson(response.parameters)}`]),
-    `"outputs":[${outputs.join(',')}]`,
-  ];
-  const json = Buffer.from(`{${header.join(',')}}`, 'utf8');
-  if (binaries.length === 0) return { body: json, contentType: 'application/json' };
+  const text = encodeRestInferResponseText(response, request);
+  const json = Buffer.from(text.json, 'utf8');
+  if (text.binaries.length === 0) return { body: json, contentType: 'application/json' };
   return {
-    body: Buffer.concat([json, ...binaries]),
+    body: Buffer.concat([json, ...text.binaries]),
     inferenceHeaderContentLength: json.byteLength,
     contentType: 'application/octet-stream',
   };
+}
+
+/** The response as its JSON text and the binary outputs' bytes to send after it (none when all are JSON). */
+export interface EncodedRestResponseText {
+  readonly json: string;
+  readonly binaries: readonly Uint8Array[];
+}
+
+/**
+ * The same response before it becomes one Buffer: the HTTP server hands a JSON-only answer to the socket as text
+ * (written with the response head in one call, no intermediate Buffer).
+ */
+export function encodeRestInferResponseText(
+  response: InferenceResponse,
+  request: Pick<InferenceRequest, 'parameters' | 'outputs'>,
+): EncodedRestResponseText {
+  const binaries: Uint8Array[] = [];
+  let json = `{"model_name":${JSON.stringify(response.modelName)}`;
+  if (response.modelVersion !== undefined) json += `,"model_version":${JSON.stringify(response.modelVersion)}`;
+  if (response.id !== undefined) json += `,"id":${JSON.stringify(response.id)}`;
+  if (response.parameters !== undefined) json += `,"parameters":${parametersJson(response.parameters)}`;
+  json += ',"outputs":[';
+  const outputs = response.outputs;
+  for (let i = 0; i < outputs.length; i++) {
+    const output = outputs[i]!;
+    if (i > 0) json += ',';
+    if (!wantsBinaryOutput(request, output.name)) json += outputJson(output, undefined);
+    else {
+      const bytes = encodeBinaryData(output.datatype, output.data);
+      binaries.push(bytes);
+      json += outputJson(output, bytes.byteLength);
+    }
+  }
+  json += ']}';
+  return { json, binaries };
 }
 
 function outputJson(output: InferOutput, binarySize: number | undefined): string {

@@ -43,7 +43,7 @@ export function validateInferenceRequest(
   signature: ModelSignature,
   policy: ValidationPolicy = {},
 ): ValidatedRequest {
-  const specs = new Map(signature.inputs.map((spec) => [spec.name, spec]));
+  const { specs, outputNames } = lookupsOf(signature);
   const inputs = new Map<string, Tensor>();
   for (const input of request.inputs) {
     const spec = specs.get(input.name);
@@ -57,7 +57,7 @@ export function validateInferenceRequest(
     checkInput(input, spec, policy);
     inputs.set(input.name, input);
   }
-  const missing = signature.inputs.filter((spec) => !inputs.has(spec.name));
+  const missing = inputs.size === specs.size ? [] : signature.inputs.filter((spec) => !inputs.has(spec.name));
   if (missing.length > 0)
     throw problem(
       missing[0]!.name,
@@ -65,7 +65,6 @@ export function validateInferenceRequest(
       `missing input${missing.length > 1 ? 's' : ''} ${missing.map((s) => `'${s.name}' (${s.datatype} ${formatShape(s.shape)})`).join(', ')}`,
     );
 
-  const outputNames = new Set(signature.outputs.map((spec) => spec.name));
   const requested: string[] = [];
   for (const output of request.outputs) {
     if (!outputNames.has(output.name))
@@ -81,6 +80,26 @@ export function validateInferenceRequest(
   return { inputs, outputNames: requested };
 }
 
+interface SignatureLookups {
+  readonly specs: ReadonlyMap<string, TensorSpec>;
+  readonly outputNames: ReadonlySet<string>;
+}
+
+/** The signature's inputs by name and its output names, made once per signature (every request reads them). */
+const LOOKUPS = new WeakMap<ModelSignature, SignatureLookups>();
+
+function lookupsOf(signature: ModelSignature): SignatureLookups {
+  let lookups = LOOKUPS.get(signature);
+  if (lookups === undefined) {
+    lookups = {
+      specs: new Map(signature.inputs.map((spec) => [spec.name, spec])),
+      outputNames: new Set(signature.outputs.map((spec) => spec.name)),
+    };
+    LOOKUPS.set(signature, lookups);
+  }
+  return lookups;
+}
+
 function checkInput(input: Tensor & { name: string }, spec: TensorSpec, policy: ValidationPolicy): void {
   const { name } = input;
   if (input.datatype !== spec.datatype)
@@ -90,21 +109,21 @@ function checkInput(input: Tensor & { name: string }, spec: TensorSpec, policy: 
       `input '${name}' has datatype ${input.datatype} but the model expects ${spec.datatype}`,
     );
   if (spec.shape !== null) {
-    const expected = `the model expects ${formatShape(spec.shape)} (-1: any size)`;
     if (input.shape.length !== spec.shape.length)
       throw problem(
         name,
         'rank',
-        `input '${name}' has shape ${formatShape(input.shape)} of rank ${input.shape.length}, but ${expected}`,
+        `input '${name}' has shape ${formatShape(input.shape)} of rank ${input.shape.length}, but ${expectedShape(spec.shape)}`,
       );
-    spec.shape.forEach((dim, axis) => {
+    for (let axis = 0; axis < spec.shape.length; axis++) {
+      const dim = spec.shape[axis]!;
       if (dim >= 0 && input.shape[axis] !== dim)
         throw problem(
           name,
           'dimension',
-          `input '${name}' has shape ${formatShape(input.shape)}: dimension ${axis} is ${input.shape[axis]}, but ${expected}`,
+          `input '${name}' has shape ${formatShape(input.shape)}: dimension ${axis} is ${input.shape[axis]}, but ${expectedShape(spec.shape)}`,
         );
-    });
+    }
   }
   if (!policy.allowNonFinite && isFloatDatatype(input.datatype)) {
     const index = firstNonFinite(input);
@@ -129,6 +148,8 @@ function elementValue(input: Tensor, index: number): string {
     input.datatype === 'FP16' ? fromFloat16Bits((input.data as Uint16Array)[index]!) : Number(input.data[index]);
   return String(value);
 }
+
+const expectedShape = (shape: readonly number[]) => `the model expects ${formatShape(shape)} (-1: any size)`;
 
 const names = (specs: readonly TensorSpec[]) => specs.map((s) => `'${s.name}'`).join(', ') || '(none)';
 

@@ -106,18 +106,22 @@ function toOrtSessionOptions(options: SessionOptions): ort.InferenceSession.Sess
 class OnnxModel implements LoadedModel {
   private closed = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Every output, fetched when a request names none (made once: it is most requests). */
+  private readonly allOutputs: readonly string[];
 
   constructor(
     private readonly session: ort.InferenceSession,
     readonly signature: ModelSignature,
-  ) {}
+  ) {
+    this.allOutputs = signature.outputs.map((o) => o.name);
+  }
 
   async infer(inputs: ReadonlyMap<string, Tensor>, outputNames: readonly string[] = []): Promise<Map<string, Tensor>> {
     if (this.closed) throw new OspreyError('UNAVAILABLE', 'the model has been unloaded');
     const feeds: Record<string, ort.Tensor> = {};
     for (const [name, tensor] of inputs) feeds[name] = toOrtTensor(name, tensor);
-    const fetches = outputNames.length > 0 ? [...outputNames] : this.signature.outputs.map((o) => o.name);
-    const run = this.session.run(feeds, fetches);
+    const fetches = outputNames.length > 0 ? outputNames : this.allOutputs;
+    const run = this.session.run(feeds, fetches as string[]);
     this.inFlight.add(run);
     let results: ort.InferenceSession.ReturnType;
     try {
@@ -129,7 +133,9 @@ class OnnxModel implements LoadedModel {
     } finally {
       this.inFlight.delete(run);
     }
-    return new Map(fetches.map((name) => [name, fromOrtTensor(name, results[name]!)]));
+    const outputs = new Map<string, Tensor>();
+    for (const name of fetches) outputs.set(name, fromOrtTensor(name, results[name]!));
+    return outputs;
   }
 
   /** One inference on inputs made from the signature: zeros (empty strings for BYTES), variable dims as 1. */
