@@ -12,6 +12,7 @@ import type { DeploymentRecord } from '../store/deployments.js';
 import type { JsonObject } from '../store/metadata-store.js';
 import type { Context } from './context.js';
 import { WeatherTraffic } from './demo-traffic.js';
+import { evidenceLine } from './deployments.js';
 import { monitorServiceFor } from './monitors.js';
 import { executorFor, loadTypeScriptFor, runStarter } from './run-starter.js';
 import { startServe } from './serve.js';
@@ -335,23 +336,4 @@ function sayOutcome(summary: DemoLoop, say: (...lines: string[]) => void): void 
     `           look around: OSPREY_HOME=${summary.home} osprey deployments show ${ENDPOINT} · osprey monitors alerts ·`,
     `                        osprey runs ls · osprey models lineage ${summary.deployment?.model ?? 'MODEL'}@champion`,
   );
-}
-
-/** What a rollout decision was based on, in one line: the shadow diff or the canary step's numbers. */
-function evidenceLine(evidence: JsonObject): string | null {
-  const e = evidence as {
-    phase?: string;
-    judgedPercent?: number;
-    champion?: { requests: number; errors: number; latencyP99Ms: number };
-    challenger?: { requests: number; errors: number; latencyP99Ms: number };
-    shadow?: { pairs: number; agreement: number; meanAbsScoreDiff: number | null };
-  };
-  if (!e.champion || !e.challenger) return null;
-  const side = (s: { requests: number; errors: number; latencyP99Ms: number }) =>
-    `${s.requests} req, ${s.errors} err, p99 ${s.latencyP99Ms.toFixed(2)} ms`;
-  const where = e.phase === 'canary' ? `canary at ${e.judgedPercent} %` : 'shadow';
-  const shadow = e.shadow
-    ? `; agreement ${e.shadow.agreement.toFixed(3)} over ${e.shadow.pairs} pairs, mean |Δp| ${e.shadow.meanAbsScoreDiff?.toFixed(3) ?? '–'}`
-    : '';
-  return `${where}: challenger ${side(e.challenger)} vs champion ${side(e.champion)}${shadow}`;
 }

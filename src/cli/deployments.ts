@@ -3,6 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 import { isoTime } from '../core/time.js';
 import type { DeploymentService } from '../serving/traffic/deployment-service.js';
 import { DEPLOYMENT_STRATEGIES, type DeploymentStrategy } from '../store/deployments.js';
+import type { JsonObject } from '../store/metadata-store.js';
 import { type Context, withContext } from './context.js';
 import { printJson, printLines, table } from './output.js';
 
@@ -98,7 +99,7 @@ export function registerDeploymentCommands(program: Command): void {
               x.decision,
               x.fromVersion ?? '',
               x.toVersion ?? '',
-              JSON.stringify(x.evidence).slice(0, 80),
+              evidenceLine(x.evidence) ?? JSON.stringify(x.evidence).slice(0, 100),
             ]),
           ),
         );
@@ -151,4 +152,26 @@ function withDeployments<T>(work: (service: DeploymentService, ctx: Context) => 
     const registry = new ModelRegistry(ctx.store.registry, trackingRunLookup(ctx.store.tracking));
     return work(new DeploymentService(ctx.store, registry), ctx);
   });
+}
+
+/** What a rollout decision was based on, in one line: the shadow diff or the canary step's numbers. */
+export function evidenceLine(evidence: JsonObject): string | null {
+  const e = evidence as {
+    phase?: string;
+    judgedPercent?: number;
+    champion?: { requests: number; errors: number; latencyP99Ms: number };
+    challenger?: { requests: number; errors: number; latencyP99Ms: number };
+    shadow?: { pairs: number; agreement: number; meanAbsScoreDiff: number | null };
+  };
+  if (!e.champion || !e.challenger) return null;
+  const checks = (evidence.analysis as { checks?: { check: string; passed: boolean | null }[] } | undefined)?.checks;
+  const failed = checks?.filter((c) => c.passed === false).map((c) => c.check) ?? [];
+  const side = (s: { requests: number; errors: number; latencyP99Ms: number }) =>
+    `${s.requests} req, ${s.errors} err, p99 ${s.latencyP99Ms.toFixed(2)} ms`;
+  const where = e.phase === 'canary' ? `canary at ${e.judgedPercent} %` : 'shadow';
+  const shadow = e.shadow
+    ? `; agreement ${e.shadow.agreement.toFixed(3)} over ${e.shadow.pairs} pairs, mean |Δp| ${e.shadow.meanAbsScoreDiff?.toFixed(3) ?? '–'}`
+    : '';
+  const verdict = failed.length > 0 ? `; failed: ${failed.join(', ')}` : '';
+  return `${where}: challenger ${side(e.challenger)} vs champion ${side(e.champion)}${shadow}${verdict}`;
 }
