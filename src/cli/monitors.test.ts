@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bundledDataset, SEATTLE_WEATHER } from '../data/bundled.js';
+import { openSqlStore } from '../store/sql/sql-metadata-store.js';
 import { runCli, startServerProcess, stopProcess } from './test-support/run-cli.js';
 
 let dir: string;
@@ -91,6 +92,75 @@ describe('osprey monitors', () => {
     const bad = await runCli(['monitors', 'add', 'bad', '--endpoint', 'rain-api', '--param-dataset', 'x'], home);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--param-dataset needs --param/);
+  });
+
+  it('watches the accuracy of labelled predictions: --min-accuracy, a performance alert, ls and alerts', async () => {
+    const home = { OSPREY_HOME: join(dir, 'performance-home'), OSPREY_DB: '' };
+    const add = await runCli(
+      [
+        'monitors',
+        'add',
+        'rain-acc',
+        '--deployment',
+        'rain',
+        '--no-drift',
+        '--min-accuracy',
+        '0.85',
+        '--min-labelled',
+        '20',
+      ],
+      home,
+    );
+    assert.equal(add.code, 0, add.stderr);
+    const [monitor] = JSON.parse((await runCli(['monitors', 'ls', '--json'], home)).stdout) as {
+      config: Record<string, unknown>;
+    }[];
+    assert.deepEqual(
+      [monitor?.config.reference, monitor?.config.drift, monitor?.config.performance],
+      [undefined, false, { metric: 'accuracy', min: 0.85, minLabelled: 20 }],
+    );
+    // 40 answers logged by the server, labelled later: half of them wrong.
+    const store = await openSqlStore({ kind: 'sqlite', path: join(home.OSPREY_HOME, 'osprey.db') });
+    try {
+      const ids = Array.from({ length: 40 }, (_, i) => `q${i}`);
+      await store.predictions.append(
+        ids.map((requestId, i) => ({
+          deployment: 'rain',
+          requestId,
+          modelName: 'rain',
+          modelVersion: '1',
+          at: Date.UTC(2026, 0, 1) + i,
+          features: { temp_max: 10 },
+          prediction: 'sun',
+          scores: null,
+        })),
+      );
+      await store.predictions.attachLabels(
+        'rain',
+        ids.map((requestId, i) => ({ requestId, label: i % 2 === 0 ? 'sun' : 'rain' })),
+      );
+    } finally {
+      await store.close();
+    }
+    const run = await runCli(['monitors', 'run', 'rain-acc'], home);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /performance: accuracy 0\.5 \(bound >= 0\.85\) on 40 labelled predictions — OUT OF BOUNDS/,
+    );
+    assert.match(run.stdout, /^alert: accuracy 0\.5 < 0\.85 on 40 labelled predictions$/m);
+    const alerts = await runCli(['monitors', 'alerts', 'rain-acc'], home);
+    assert.match(alerts.stdout, /^\S+\s+performance\s+accuracy 0\.5 < 0\.85 on 40 labelled predictions/m);
+    assert.match(
+      (await runCli(['monitors', 'ls'], home)).stdout,
+      /rain-acc\s+-\s+\S+\s+accuracy >= 0\.85: 0\.5 on 40 labelled/,
+    );
+    const bad = await runCli(
+      ['monitors', 'add', 'bad', '--deployment', 'rain', '--no-drift', '--min-accuracy', '85'],
+      home,
+    );
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /performance\.min: accuracy lies in \[0, 1\]; 85 is outside it/);
   });
 
   it('osprey server evaluates monitors on their schedule and records the alert', async () => {

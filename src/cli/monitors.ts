@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { invalidArgument } from '../core/errors.js';
 import { isoTime } from '../core/time.js';
 import { describeReference } from '../monitoring/monitors/config.js';
-import type { MonitorService } from '../monitoring/monitors/monitor-service.js';
+import type { Evaluation, MonitorService } from '../monitoring/monitors/monitor-service.js';
+import { describeBound } from '../monitoring/monitors/performance-config.js';
 import type { Context } from './context.js';
 import { withContext } from './context.js';
 import { EXIT_FAILED } from './exit-codes.js';
@@ -27,12 +28,22 @@ interface AddOptions {
   paramDataset?: string;
   championParam?: string;
   webhook?: string;
+  minAccuracy?: string;
+  minLabelled?: string;
+  performance?: string;
+  /** False with --no-drift. */
+  drift: boolean;
   json?: boolean;
 }
 
-/** `osprey monitors add|ls|run|alerts|rm`: drift monitors, evaluated on their schedule by `osprey server`. */
+/**
+ * `osprey monitors add|ls|run|alerts|rm`: drift and performance monitors, evaluated on their schedule by
+ * `osprey server`.
+ */
 export function registerMonitorCommands(program: Command): void {
-  const monitors = program.command('monitors').description('drift monitors (evaluated on schedule by osprey server)');
+  const monitors = program
+    .command('monitors')
+    .description('drift and performance monitors (evaluated on schedule by osprey server)');
   monitors
     .command('add')
     .description('watch an endpoint, a deployment, a dataset or a file for drift against a reference; act on alerts')
@@ -59,6 +70,16 @@ export function registerMonitorCommands(program: Command): void {
       "with --trigger: the pipeline parameter receiving the endpoint's champion (models:/NAME/VERSION)",
     )
     .option('--webhook <url>', 'on alert, POST the alert to this URL')
+    .option(
+      '--min-accuracy <x>',
+      'deployments: alert when the accuracy of the labelled predictions in the window falls below x (0 to 1)',
+    )
+    .option(
+      '--performance <json>',
+      'deployments: a performance bound, e.g. \'{"metric":"log_loss","max":0.4,"classes":["rain","sun"]}\'',
+    )
+    .option('--min-labelled <n>', 'with --min-accuracy or --performance: fewer labelled predictions give no verdict')
+    .option('--no-drift', 'watch performance only (no reference, no drift test)')
     .option('--json', 'machine-readable output')
     .action(async (name: string, opts: AddOptions) =>
       withMonitors(async (service) => {
@@ -77,13 +98,14 @@ export function registerMonitorCommands(program: Command): void {
         if (opts.json) return printJson(list);
         printLines(
           ...table(
-            ['MONITOR', 'REFERENCE', 'SOURCE', 'LAST EVALUATION', 'DRIFT SHARE'],
+            ['MONITOR', 'REFERENCE', 'SOURCE', 'PERFORMANCE', 'LAST EVALUATION', 'DRIFT SHARE'],
             list.map((m) => {
-              const last = (m.state as { last?: { at: number; driftShare: number | null; note: string | null } }).last;
+              const last = (m.state as { last?: LastEvaluation }).last;
               return [
                 m.name,
                 describeReference(m.config.reference),
                 JSON.stringify(m.config.source),
+                performanceColumn(m.config.performance, last?.performance),
                 last ? isoTime(last.at) : 'never',
                 last ? (last.driftShare?.toFixed(2) ?? last.note ?? '') : '',
               ];
@@ -104,9 +126,12 @@ export function registerMonitorCommands(program: Command): void {
         if (evaluation.error) process.exitCode = EXIT_FAILED;
         if (opts.json) return printJson(evaluation);
         const report = evaluation.report;
-        const alertLine = evaluation.alert ? `alert: ${evaluation.alert.message}` : 'no new alert';
-        if (evaluation.error) return printLines(`${name}: could not evaluate — ${evaluation.error}`, alertLine);
-        if (!report) return printLines(`${name}: nothing compared — ${evaluation.note}`);
+        const alertLines =
+          evaluation.alerts.length > 0 ? evaluation.alerts.map((a) => `alert: ${a.message}`) : ['no new alert'];
+        const performance = performanceLine(evaluation);
+        if (evaluation.error)
+          return printLines(`${name}: could not evaluate — ${evaluation.error}`, ...performance, ...alertLines);
+        if (!report) return printLines(`${name}: nothing compared — ${evaluation.note}`, ...performance, ...alertLines);
         printLines(
           `${name}: ${report.dataset_drift ? 'DRIFT' : 'no drift'} against ${evaluation.reference} (share of drifted columns ${report.drift_share.toFixed(2)})`,
           ...table(
@@ -120,7 +145,8 @@ export function registerMonitorCommands(program: Command): void {
               f.drifted ? 'yes' : 'no',
             ]),
           ),
-          alertLine,
+          ...performance,
+          ...alertLines,
         );
       }),
     );
@@ -175,6 +201,31 @@ export async function monitorServiceFor(ctx: Context, mode: 'background' | 'wait
   });
 }
 
+interface LastEvaluation {
+  at: number;
+  driftShare: number | null;
+  note: string | null;
+  performance?: { value: number | null; labelled: number; note: string | null } | null;
+}
+
+/** `accuracy >= 0.85: 0.7083 on 120 labelled`, or the bound and why there was no verdict; empty without one. */
+function performanceColumn(bound: unknown, last: LastEvaluation['performance']): string {
+  const described = describeBound(bound);
+  if (!described || !last) return described;
+  if (last.value === null) return `${described}: no verdict (${last.labelled} labelled)`;
+  return `${described}: ${Number(last.value.toPrecision(4))} on ${last.labelled} labelled`;
+}
+
+function performanceLine(evaluation: Evaluation): string[] {
+  const p = evaluation.performance;
+  if (!p) return [];
+  const bound = p.max !== null ? `<= ${p.max}` : `>= ${p.min}`;
+  if (p.value === null) return [`performance: ${p.metric} ${bound}: ${p.note}`];
+  return [
+    `performance: ${p.metric} ${Number(p.value.toPrecision(4))} (bound ${bound}) on ${p.labelled} labelled predictions${p.breached ? ' — OUT OF BOUNDS' : ''}`,
+  ];
+}
+
 function withMonitors<T>(work: (service: MonitorService, ctx: Context) => Promise<T>): Promise<T> {
   return withContext(async (ctx) => work(await monitorServiceFor(ctx, 'wait'), ctx));
 }
@@ -188,10 +239,14 @@ async function configFrom(opts: AddOptions): Promise<unknown> {
     }
   }
   const sources = [opts.endpoint, opts.deployment, opts.dataset, opts.file].filter((s) => s !== undefined);
-  if ((!opts.reference && !opts.endpoint) || sources.length !== 1)
+  if ((!opts.reference && !opts.endpoint && opts.drift) || sources.length !== 1)
     throw invalidArgument(
-      'give --config FILE, or --endpoint, or --reference and one of --deployment, --dataset, --file',
+      'give --config FILE, or --endpoint, or --reference and one of --deployment, --dataset, --file (--no-drift: no --reference)',
     );
+  if (opts.minAccuracy !== undefined && opts.performance !== undefined)
+    throw invalidArgument('give --min-accuracy or --performance, not both');
+  if (opts.minLabelled !== undefined && opts.minAccuracy === undefined && opts.performance === undefined)
+    throw invalidArgument('--min-labelled needs --min-accuracy or --performance');
   if (opts.paramDataset && !opts.param) throw invalidArgument('--param-dataset needs --param (the parameter to set)');
   if ((opts.param || opts.championParam) && !opts.trigger)
     throw invalidArgument(`${opts.param ? '--param' : '--champion-param'} needs --trigger`);
@@ -204,8 +259,25 @@ async function configFrom(opts: AddOptions): Promise<unknown> {
   const rows = number('--rows', opts.rows);
   const minutes = number('--minutes', opts.minutes);
   const deployment = opts.endpoint ?? opts.deployment;
+  let performance: unknown;
+  if (opts.performance !== undefined) {
+    try {
+      performance = JSON.parse(opts.performance) as unknown;
+    } catch (error) {
+      throw invalidArgument(`--performance: not JSON: ${(error as Error).message}`);
+    }
+  } else if (opts.minAccuracy !== undefined)
+    performance = { metric: 'accuracy', min: number('--min-accuracy', opts.minAccuracy) };
+  const minLabelled = number('--min-labelled', opts.minLabelled);
+  if (minLabelled !== undefined) {
+    if (typeof performance !== 'object' || performance === null || Array.isArray(performance))
+      throw invalidArgument('--performance: expected a JSON object such as {"metric":"accuracy","min":0.85}');
+    performance = { ...performance, minLabelled };
+  }
   return {
-    reference: opts.reference ?? { champion: opts.endpoint },
+    ...(opts.drift ? { reference: opts.reference ?? { champion: opts.endpoint } } : { drift: false }),
+    ...(opts.reference && !opts.drift ? { reference: opts.reference } : {}),
+    ...(performance !== undefined ? { performance } : {}),
     source: deployment ? { deployment } : opts.dataset ? { dataset: opts.dataset } : { file: opts.file },
     ...(rows !== undefined || minutes !== undefined
       ? { window: { ...(rows !== undefined ? { rows } : {}), ...(minutes !== undefined ? { minutes } : {}) } }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { invalidArgument } from '../../core/errors.js';
 import type { JsonObject } from '../../store/metadata-store.js';
 import { DRIFT_METHODS } from '../drift/methods.js';
+import { type PerformanceConfig, performanceSchema } from './performance-config.js';
 
 /**
  * What a monitor watches and does, as JSON:
@@ -13,6 +14,7 @@ import { DRIFT_METHODS } from '../drift/methods.js';
  *   "columns": ["temp_max", "temp_min", "wind"],   // compared columns (default: every column of the reference)
  *   "everySeconds": 60,
  *   "drift": { "method": "auto", "alpha": 0.05, "correction": "bh", "driftShareThreshold": 0.5 },
+ *   "performance": { "metric": "accuracy", "min": 0.85, "minLabelled": 50 },   // deployments only; optional
  *   "cooldownMinutes": 60,
  *   "actions": [ { "kind": "trigger", "trigger": "retrain", "param": "data", "dataset": "seattle-weather",
  *                  "championParam": "champion" },
@@ -26,11 +28,32 @@ import { DRIFT_METHODS } from '../drift/methods.js';
  * context (MLflow's `mlflow.data.context`, the pipeline parameter name) is `data`, else `training`, else `train`,
  * else the first logged. The dataset version compared with is recorded in the monitor's state (`last.reference`).
  *
+ * Performance (a deployment source only): the window's predictions whose ground-truth label has arrived (attached
+ * later by request id), scored with monitoring/performance (scikit-learn's definitions). `metric` is
+ * one of `accuracy`, `precision`, `recall`, `f1`, `roc_auc` (bounded below by `min`, in [0, 1]) or `log_loss`, `mae`,
+ * `rmse` (losses, bounded above by `max`). Classification compares the logged prediction (the class label) with
+ * the label, by value and kind (`1` is not `"1"`); precision, recall and F1 are of the class `positive` when the
+ * window holds at most two classes, one of them `positive`, else their macro average (scikit-learn's rule; without
+ * `positive` and with `classes` of two, the second class is positive). `roc_auc` and `log_loss` read the logged
+ * class probabilities (`scores`), whose class order the log does not record: they need `classes`, the class of
+ * each score in order (a lone score of two classes is P(classes[1])); `roc_auc` is binary only, `log_loss` also
+ * multiclass. `mae` and `rmse` need numeric predictions and labels. Only the champion version's predictions count
+ * (all of them when the endpoint has no deployment record): a canary's answers are the rollout's to judge. Fewer
+ * than `minLabelled` (default 50) labelled predictions, a metric undefined for the window, or values it cannot
+ * use give no verdict, said in `state.last.performance.note`.
+ *
+ * `"drift": false` turns drift off: a performance-only monitor, which then takes no `reference` and needs a
+ * `performance` block.
+ *
  * Alerts: `data_drift` when the current window drifted from the reference — one per drift episode, none within
- * the cooldown of the previous one — and `operational` when the monitor cannot read its source or reference (the
+ * the cooldown of the previous one — and `performance` when the metric is outside its bound — one per performance
+ * episode (breaching evaluations in a row; it ends at the next verdict within the bound), its own episode, so an
+ * evaluation can raise both kinds; the cooldown counts from the last alert of either kind (one retraining at a time).
+ * Both run every action (trigger, webhook). `operational` when the monitor cannot read its source or reference (the
  * prediction log, a missing dataset or file, an endpoint without a champion or champion without training data):
  * one per failure episode, which ends at the next evaluation that reads both; it neither starts nor ends a drift
- * episode. Actions run once per alert; an `operational` alert fires no trigger (retraining cannot fix a read
+ * or performance episode (a reference that cannot be read still leaves the performance verdict, which reads only
+ * the prediction log). Actions run once per alert; an `operational` alert fires no trigger (retraining cannot fix a read
  * failure; the outcome says it was skipped) but does call webhooks (someone should learn the monitor is blind; the
  * payload's `alert.kind` tells the two apart).
  *
@@ -40,19 +63,24 @@ import { DRIFT_METHODS } from '../drift/methods.js';
  * reference) at alert time as `models:/NAME/VERSION`.
  */
 export interface MonitorConfig {
-  reference: MonitorReference;
+  /** Absent only when drift is off. */
+  reference?: MonitorReference | undefined;
   source: { deployment: string } | { dataset: string } | { file: string };
   window: { rows?: number | undefined; minutes?: number | undefined };
   columns?: string[] | undefined;
   everySeconds: number;
-  drift: {
-    method?: (typeof DRIFT_METHODS)[number] | 'auto' | undefined;
-    alpha?: number | undefined;
-    correction?: 'none' | 'bonferroni' | 'bh' | undefined;
-    driftShareThreshold?: number | undefined;
-  };
+  /** False: drift is not watched (a performance-only monitor). */
+  drift: DriftSettings | false;
+  performance?: PerformanceConfig | undefined;
   cooldownMinutes: number;
   actions: MonitorAction[];
+}
+
+export interface DriftSettings {
+  method?: (typeof DRIFT_METHODS)[number] | 'auto' | undefined;
+  alpha?: number | undefined;
+  correction?: 'none' | 'bonferroni' | 'bh' | undefined;
+  driftShareThreshold?: number | undefined;
 }
 
 /** A dataset version reference or file, or the training data of an endpoint's champion. */
@@ -88,7 +116,7 @@ const triggerAction = z
 
 const schema = z
   .object({
-    reference: z.union([z.string().min(1), z.object({ champion: z.string().min(1) }).strict()]),
+    reference: z.union([z.string().min(1), z.object({ champion: z.string().min(1) }).strict()]).optional(),
     source: z.union([
       z.object({ deployment: z.string().min(1) }).strict(),
       z.object({ dataset: z.string().min(1) }).strict(),
@@ -101,14 +129,19 @@ const schema = z
     columns: z.array(z.string().min(1)).min(1).optional(),
     everySeconds: z.number().positive().default(60),
     drift: z
-      .object({
-        method: z.enum(['auto', ...DRIFT_METHODS]).optional(),
-        alpha: z.number().gt(0).lt(1).optional(),
-        correction: z.enum(['none', 'bonferroni', 'bh']).optional(),
-        driftShareThreshold: z.number().gt(0).max(1).optional(),
-      })
-      .strict()
+      .union([
+        z.literal(false),
+        z
+          .object({
+            method: z.enum(['auto', ...DRIFT_METHODS]).optional(),
+            alpha: z.number().gt(0).lt(1).optional(),
+            correction: z.enum(['none', 'bonferroni', 'bh']).optional(),
+            driftShareThreshold: z.number().gt(0).max(1).optional(),
+          })
+          .strict(),
+      ])
       .default({}),
+    performance: performanceSchema.optional(),
     cooldownMinutes: z.number().nonnegative().default(60),
     actions: z
       .array(
@@ -121,7 +154,18 @@ const schema = z
   })
   .strict()
   .superRefine((config, ctx) => {
-    const endpoint = 'deployment' in config.source || typeof config.reference !== 'string';
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (config.drift === false) {
+      if (config.reference !== undefined)
+        problem('reference', 'is compared only for drift, which is off ("drift": false)');
+      if (config.performance === undefined)
+        problem('drift', 'false needs a "performance" block: the monitor would watch nothing');
+    } else if (config.reference === undefined)
+      problem('reference', 'required (a dataset version, a file or { "champion": ENDPOINT }), unless "drift" is false');
+    if (config.performance !== undefined && !('deployment' in config.source))
+      problem('performance', "needs a deployment source: labels arrive in a deployment's prediction log");
+    const endpoint =
+      'deployment' in config.source || (config.reference !== undefined && typeof config.reference !== 'string');
     config.actions.forEach((action, i) => {
       if (action.kind === 'trigger' && action.championParam !== undefined && !endpoint)
         ctx.addIssue({
@@ -147,11 +191,12 @@ export const configJson = (config: MonitorConfig): JsonObject => JSON.parse(JSON
 /** The endpoint a monitor is about: its deployment source, else its champion reference's; null when neither. */
 export function monitoredEndpoint(config: MonitorConfig): string | null {
   if ('deployment' in config.source) return config.source.deployment;
-  return typeof config.reference === 'string' ? null : config.reference.champion;
+  return config.reference === undefined || typeof config.reference === 'string' ? null : config.reference.champion;
 }
 
-/** The reference as people read it: `weather@1`, a path, or `champion of rain`. */
+/** The reference as people read it: `weather@1`, a path, `champion of rain`, or `-` (none: drift is off). */
 export function describeReference(reference: unknown): string {
+  if (reference === undefined) return '-';
   if (typeof reference === 'string') return reference;
   const champion = (reference as { champion?: unknown } | null)?.champion;
   return typeof champion === 'string' ? `champion of ${champion}` : JSON.stringify(reference);

@@ -1,19 +1,15 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { errorMessage, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { validateName } from '../../core/names.js';
 import { nowMillis } from '../../core/time.js';
 import type { JsonObject, MetadataStore } from '../../store/metadata-store.js';
-import type { AlertRecord, MonitorRecord } from '../../store/monitors.js';
-import { computeDrift } from '../drift/engine.js';
-import { type DatasetAccess, readDriftTables } from '../drift/read-tables.js';
-import type { DriftOptions, DriftReport, DriftTable } from '../drift/types.js';
+import type { AlertRecord, MonitorRecord, PredictionRecord } from '../../store/monitors.js';
+import type { DatasetAccess } from '../drift/read-tables.js';
+import type { DriftReport } from '../drift/types.js';
 import { type FireTrigger, OPERATIONAL, runActions } from './actions.js';
-import { championTrainingData } from './champion-reference.js';
 import { configJson, type MonitorConfig, parseMonitorConfig } from './config.js';
+import { type Compared, compareDrift, ReadFailure, type Resolved } from './drift-compare.js';
+import { checkPerformance, type PerformanceVerdict } from './performance-check.js';
 
 export type { FireTrigger } from './actions.js';
 
@@ -31,6 +27,8 @@ interface MonitorState {
   lastEvaluatedAt?: number;
   /** The drift episode in progress: drifted evaluations in a row share it and raise one alert. */
   episode?: Episode | null;
+  /** The performance episode in progress: breaching verdicts in a row share it and raise one alert. */
+  performanceEpisode?: Episode | null;
   /** The read-failure episode in progress: failed evaluations in a row share it and raise one operational alert. */
   failure?: Episode | null;
   lastAlertAt?: number;
@@ -46,8 +44,17 @@ interface MonitorState {
     champion: string | null;
     /** Why the source or reference could not be read (an operational failure), else null. */
     error: string | null;
+    /** The performance verdict in short; null when none is configured or the prediction log could not be read. */
+    performance: LastPerformance | null;
   };
 }
+
+type LastPerformance = Pick<
+  PerformanceVerdict,
+  'metric' | 'value' | 'min' | 'max' | 'predictions' | 'labelled' | 'breached' | 'note'
+>;
+
+const PERFORMANCE = 'performance';
 
 export interface Evaluation {
   monitor: string;
@@ -58,34 +65,24 @@ export interface Evaluation {
   reference: string | null;
   /** Set when the source or reference could not be read (an operational failure; the alert says so once). */
   error: string | null;
-  /** The alert this evaluation raised, if any (not one for an episode already alerted, nor during cooldown). */
+  /** The performance verdict when the monitor bounds a metric and its prediction log could be read. */
+  performance: PerformanceVerdict | null;
+  /**
+   * The first alert this evaluation raised, if any (not one for an episode already alerted, nor during cooldown):
+   * the `data_drift` or `operational` one, else the `performance` one.
+   */
   alert: AlertRecord | null;
-}
-
-interface Compared {
-  report: DriftReport | null;
-  rows: number;
-  note: string | null;
-  reference: string | null;
-  champion: string | null;
-}
-
-/** The source or reference could not be read: an operational failure, not a finding about the data. */
-class ReadFailure extends Error {
-  constructor(
-    message: string,
-    readonly resolved: { reference: string | null; champion: string | null },
-  ) {
-    super(message);
-  }
+  /** Every alert it raised, in that order. */
+  alerts: AlertRecord[];
 }
 
 /**
  * Monitors: each compares a current window (a deployment's prediction log, a dataset's newest version, a file)
  * with its reference (a dataset version, a file, or the training data of an endpoint's champion), on a schedule.
- * On drift it raises one `data_drift` alert per drift episode — never again within the cooldown — and runs its
- * actions once for it (start a continuous-training trigger, call a webhook). When the source or reference cannot
- * be read it raises one `operational` alert per failure episode (webhooks only). `osprey server` calls `tick`;
+ * On drift it raises one `data_drift` alert per drift episode, and when a deployment's labelled predictions score
+ * outside the configured bound one `performance` alert per performance episode — never again within the cooldown
+ * of either — and runs its actions once for each (start a continuous-training trigger, call a webhook). When the
+ * source or reference cannot be read it raises one `operational` alert per failure episode (webhooks only). `osprey server` calls `tick`;
  * `osprey monitors run` calls `evaluate`.
  */
 export class MonitorService {
@@ -138,21 +135,69 @@ export class MonitorService {
     return { evaluations, errors };
   }
 
-  /** Evaluates one monitor now: drift report (or read failure), episode bookkeeping, alert and actions. */
+  /**
+   * Evaluates one monitor now: drift report (or read failure) and performance verdict, episode bookkeeping,
+   * alerts and actions.
+   */
   async evaluate(nameOrId: string): Promise<Evaluation> {
     const monitor = await this.required(nameOrId);
     const config = parseMonitorConfig(monitor.config);
     const state = { ...(monitor.state as MonitorState) };
     const now = this.#now();
-    let compared: Compared;
+    const resolved: Resolved = {
+      reference: typeof config.reference === 'string' ? config.reference : null,
+      champion: null,
+    };
+    let performance: PerformanceVerdict | null = null;
+    let compared: Compared | null = null;
+    let failure: ReadFailure | null = null;
     try {
-      compared = await this.#compare(config, now);
+      const window = await this.#window(config, now);
+      if (config.performance && window)
+        performance = checkPerformance(config.performance, window, await this.#championVersion(config));
+      compared = await compareDrift(
+        { store: this.store, openDatasets: this.deps.openDatasets },
+        config,
+        window,
+        resolved,
+      );
     } catch (error) {
       if (!(error instanceof ReadFailure)) throw error;
-      return this.#failed(monitor, config, state, now, error);
+      failure = error;
     }
-    const { report, rows, note, reference, champion } = compared;
     state.lastEvaluatedAt = now;
+    const summary = performance && summarize(performance);
+    const alerts: AlertRecord[] = [];
+    const first = failure
+      ? await this.#failed(monitor, config, state, now, failure, resolved, summary)
+      : await this.#drift(monitor, config, state, now, compared!, resolved, summary);
+    if (first) alerts.push(first);
+    const breach = performance && (await this.#performance(monitor, config, state, now, performance));
+    if (breach) alerts.push(breach);
+    await this.store.monitors.saveState(monitor.id, state as JsonObject);
+    return {
+      monitor: monitor.name,
+      report: compared?.report ?? null,
+      note: failure ? failure.message : compared!.note,
+      ...resolved,
+      error: failure?.message ?? null,
+      performance,
+      alert: alerts[0] ?? null,
+      alerts,
+    };
+  }
+
+  /** Drift bookkeeping after a good read: one `data_drift` alert per drift episode, none within the cooldown. */
+  async #drift(
+    monitor: MonitorRecord,
+    config: MonitorConfig,
+    state: MonitorState,
+    now: number,
+    compared: Compared,
+    resolved: Resolved,
+    performance: LastPerformance | null,
+  ): Promise<AlertRecord | null> {
+    const { report, rows, note } = compared;
     state.failure = null;
     state.last = {
       at: now,
@@ -160,29 +205,63 @@ export class MonitorService {
       datasetDrift: report?.dataset_drift ?? null,
       driftShare: report?.drift_share ?? null,
       note,
-      reference,
-      champion,
+      ...resolved,
       error: null,
+      performance,
     };
-    let alert: AlertRecord | null = null;
-    if (report?.dataset_drift) {
-      state.episode ??= { key: `episode:${this.#slot(config, now)}`, since: now, alerted: false };
-      const cooling = state.lastAlertAt !== undefined && now - state.lastAlertAt < config.cooldownMinutes * 60_000;
-      if (!state.episode.alerted && !cooling) {
-        const drifted = report.features.filter((f) => f.drifted).map((f) => f.name);
-        alert = await this.#raise(monitor, config, {
-          dedupeKey: state.episode.key,
-          kind: 'data_drift',
-          message: `${drifted.length} of ${report.features.length} columns drifted (${drifted.join(', ')}); share ${report.drift_share.toFixed(2)}`,
-          report: report as unknown as JsonObject,
-          raisedAt: now,
-        });
-        state.episode.alerted = true;
-        state.lastAlertAt = now;
-      }
-    } else if (report) state.episode = null;
-    await this.store.monitors.saveState(monitor.id, state as JsonObject);
-    return { monitor: monitor.name, report, note, reference, error: null, alert };
+    if (!report) return null;
+    if (!report.dataset_drift) {
+      state.episode = null;
+      return null;
+    }
+    state.episode ??= { key: `episode:${this.#slot(config, now)}`, since: now, alerted: false };
+    if (state.episode.alerted || this.#cooling(config, state, now)) return null;
+    const drifted = report.features.filter((f) => f.drifted).map((f) => f.name);
+    const alert = await this.#raise(monitor, config, {
+      dedupeKey: state.episode.key,
+      kind: 'data_drift',
+      message: `${drifted.length} of ${report.features.length} columns drifted (${drifted.join(', ')}); share ${report.drift_share.toFixed(2)}`,
+      report: report as unknown as JsonObject,
+      raisedAt: now,
+    });
+    state.episode.alerted = true;
+    state.lastAlertAt = now;
+    return alert;
+  }
+
+  /**
+   * Performance bookkeeping: a breach starts (or continues) a performance episode, which raises one `performance`
+   * alert, none within the cooldown; a verdict within the bound ends it; no verdict leaves it as it was.
+   */
+  async #performance(
+    monitor: MonitorRecord,
+    config: MonitorConfig,
+    state: MonitorState,
+    now: number,
+    verdict: PerformanceVerdict,
+  ): Promise<AlertRecord | null> {
+    if (verdict.breached === null) return null;
+    if (!verdict.breached) {
+      state.performanceEpisode = null;
+      return null;
+    }
+    state.performanceEpisode ??= { key: `performance:${this.#slot(config, now)}`, since: now, alerted: false };
+    if (state.performanceEpisode.alerted || this.#cooling(config, state, now)) return null;
+    const alert = await this.#raise(monitor, config, {
+      dedupeKey: state.performanceEpisode.key,
+      kind: PERFORMANCE,
+      message: verdict.message ?? `${verdict.metric} ${verdict.value} is out of bounds`,
+      report: verdict as unknown as JsonObject,
+      raisedAt: now,
+    });
+    state.performanceEpisode.alerted = true;
+    state.lastAlertAt = now;
+    return alert;
+  }
+
+  /** Within the cooldown of the last drift or performance alert: one retraining at a time. */
+  #cooling(config: MonitorConfig, state: MonitorState, now: number): boolean {
+    return state.lastAlertAt !== undefined && now - state.lastAlertAt < config.cooldownMinutes * 60_000;
   }
 
   /**
@@ -195,32 +274,31 @@ export class MonitorService {
     state: MonitorState,
     now: number,
     failure: ReadFailure,
-  ): Promise<Evaluation> {
+    resolved: Resolved,
+    performance: LastPerformance | null,
+  ): Promise<AlertRecord | null> {
     const problem = failure.message;
-    state.lastEvaluatedAt = now;
     state.last = {
       at: now,
       rows: 0,
       datasetDrift: null,
       driftShare: null,
       note: problem,
-      ...failure.resolved,
+      ...resolved,
       error: problem,
+      performance,
     };
     state.failure ??= { key: `operational:${this.#slot(config, now)}`, since: now, alerted: false };
-    let alert: AlertRecord | null = null;
-    if (!state.failure.alerted) {
-      alert = await this.#raise(monitor, config, {
-        dedupeKey: state.failure.key,
-        kind: OPERATIONAL,
-        message: `monitor ${monitor.name}: ${problem}`,
-        report: { error: problem },
-        raisedAt: now,
-      });
-      state.failure.alerted = true;
-    }
-    await this.store.monitors.saveState(monitor.id, state as JsonObject);
-    return { monitor: monitor.name, report: null, note: problem, ...failure.resolved, error: problem, alert };
+    if (state.failure.alerted) return null;
+    const alert = await this.#raise(monitor, config, {
+      dedupeKey: state.failure.key,
+      kind: OPERATIONAL,
+      message: `monitor ${monitor.name}: ${problem}`,
+      report: { error: problem },
+      raisedAt: now,
+    });
+    state.failure.alerted = true;
+    return alert;
   }
 
   /** Racing servers evaluating in the same scheduling slot compute the same episode key, so record one alert. */
@@ -245,72 +323,38 @@ export class MonitorService {
     return { ...recorded.alert, actions: outcomes };
   }
 
-  /**
-   * The drift report of the current window against the reference (null with a note when there is no data);
-   * ReadFailure when the reference cannot be resolved or either side cannot be read.
-   */
-  async #compare(config: MonitorConfig, now: number): Promise<Compared> {
-    const resolved = { reference: null as string | null, champion: null as string | null };
-    const failed = (what: string, error: unknown) => new ReadFailure(`${what}: ${errorMessage(error)}`, resolved);
-    if (typeof config.reference === 'string') resolved.reference = config.reference;
-    else {
-      const endpoint = config.reference.champion;
-      try {
-        const data = await championTrainingData(this.store, endpoint);
-        resolved.reference = data.dataset;
-        resolved.champion = data.champion.uri;
-      } catch (error) {
-        throw failed(`cannot resolve its reference, the training data of the champion of ${endpoint}`, error);
-      }
-    }
-    const scratch = await mkdtemp(join(tmpdir(), 'osprey-monitor-'));
-    try {
-      let current: string;
-      if ('deployment' in config.source) {
-        const deployment = config.source.deployment;
-        const predictions = await this.store.predictions
-          .window(deployment, {
-            ...(config.window.rows !== undefined ? { limit: config.window.rows } : {}),
-            ...(config.window.minutes !== undefined ? { sinceMs: now - config.window.minutes * 60_000 } : {}),
-          })
-          .catch((error: unknown) => {
-            throw failed(`cannot read the prediction log of deployment ${deployment}`, error);
-          });
-        if (predictions.length === 0)
-          return { report: null, rows: 0, note: `no predictions logged for ${deployment} in the window`, ...resolved };
-        current = join(scratch, 'current.jsonl');
-        await writeFile(current, `${predictions.map((p) => JSON.stringify(p.features)).join('\n')}\n`);
-      } else if ('file' in config.source) {
-        current = config.source.file;
-        if (!existsSync(current)) throw failed(`cannot read its source file ${current}`, 'no such file or directory');
-      } else current = config.source.dataset;
-      const tables = await readDriftTables(resolved.reference, current, this.deps.openDatasets, {
-        scratchDir: scratch,
-      }).catch((error: unknown) => {
-        throw failed('cannot read its data', error);
+  /** A deployment source's window of the prediction log (null for other sources); ReadFailure when unreadable. */
+  async #window(config: MonitorConfig, now: number): Promise<PredictionRecord[] | null> {
+    if (!('deployment' in config.source)) return null;
+    const deployment = config.source.deployment;
+    return this.store.predictions
+      .window(deployment, {
+        ...(config.window.rows !== undefined ? { limit: config.window.rows } : {}),
+        ...(config.window.minutes !== undefined ? { sinceMs: now - config.window.minutes * 60_000 } : {}),
+      })
+      .catch((error: unknown) => {
+        throw new ReadFailure(`cannot read the prediction log of deployment ${deployment}: ${errorMessage(error)}`);
       });
-      // The exact version read (a dataset name alone reads its newest version).
-      resolved.reference = tables.reference.source?.description ?? resolved.reference;
-      const columns = new Set(
-        config.columns ?? tables.reference.columns.map((c) => c.name).filter((n) => hasColumn(tables.current, n)),
-      );
-      const only = (table: DriftTable): DriftTable => ({
-        ...table,
-        columns: table.columns.filter((c) => columns.has(c.name)),
-      });
-      const { report } = await computeDrift(only(tables.reference), only(tables.current), {
-        ...(definedOnly(config.drift) as DriftOptions),
-        charts: false,
-      });
-      return { report, rows: tables.current.rowCount, note: null, ...resolved };
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+  }
+
+  /** The champion version of the deployment source's endpoint; null when it has no deployment record. */
+  async #championVersion(config: MonitorConfig): Promise<string | null> {
+    if (!('deployment' in config.source)) return null;
+    const endpoint = config.source.deployment;
+    const deployment = await this.store.deployments.get(endpoint).catch((error: unknown) => {
+      throw new ReadFailure(`cannot read the deployment of endpoint ${endpoint}: ${errorMessage(error)}`);
+    });
+    return deployment?.championVersion ?? null;
   }
 }
 
-const hasColumn = (table: DriftTable, name: string) => table.columns.some((c) => c.name === name);
-
-function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
+const summarize = ({ metric, value, min, max, predictions, labelled, breached, note }: PerformanceVerdict) => ({
+  metric,
+  value,
+  min,
+  max,
+  predictions,
+  labelled,
+  breached,
+  note,
+});
