@@ -56,6 +56,8 @@ export async function benchServing(): Promise<void> {
   await model('tabular');
   await model('tabular_nobatch', { max_batch_size: 0 });
   await model('tabular_workers', { instance_count: 2, inference_thread: 'worker' });
+  // Batches of several 64-row requests, as a Triton model serving 64-row clients would be configured.
+  await model('tabular_wide', { max_batch_size: 256 });
   await model('tabular_logged', { logging: {} });
   const store = await openSqlStore({ kind: 'sqlite', path: join(scratch, 'osprey.db') });
   const runtime = new OnnxRuntime();
@@ -125,6 +127,7 @@ export async function benchServing(): Promise<void> {
       logged: [] as Measured[],
       binary64: [] as Measured[],
       binary64Workers: [] as Measured[],
+      binary64Wide: [] as Measured[],
       batchingOn: [] as Measured[],
       batchingOff: [] as Measured[],
       batchingOnWorkers: [] as Measured[],
@@ -150,6 +153,7 @@ export async function benchServing(): Promise<void> {
       rounds.logged.push(await wrk(inferUrl('tabular_logged'), jsonScript, 16));
       rounds.binary64.push(await wrk(inferUrl('tabular'), binaryScript, 16));
       rounds.binary64Workers.push(await wrk(inferUrl('tabular_workers'), binaryScript, 16));
+      rounds.binary64Wide.push(await wrk(inferUrl('tabular_wide'), binaryScript, 16));
       // Its peer in the same round (the machine's load changes from minute to minute), median taken like the rest.
       inProcessRounds.push(await inProcess.rowsPerSecond());
       rounds.batchingOn.push(await wrk(inferUrl('tabular'), jsonScript, 64));
@@ -205,6 +209,10 @@ export async function benchServing(): Promise<void> {
         'REST binary 64 rows @16, 2 worker instances',
         m.binary64Workers ? fmt({ ...m.binary64Workers, rps: m.binary64Workers.rps * 64 }, 'rows/s') : 'n/a',
       ],
+      [
+        'REST binary 64 rows @16, max_batch_size 256',
+        m.binary64Wide ? fmt({ ...m.binary64Wide, rps: m.binary64Wide.rps * 64 }, 'rows/s') : 'n/a',
+      ],
       ['in-process ONNX Runtime, batch 64', `${Math.round(inProcess64).toLocaleString('en')} rows/s`],
       ['REST 1 row @64, batching on', fmt(m.batchingOn)],
       ['REST 1 row @64, batching off', fmt(m.batchingOff)],
@@ -233,6 +241,10 @@ export async function benchServing(): Promise<void> {
       [
         'ratio binary 64 rows, 2 workers / in-process',
         ratio(m.binary64Workers ? m.binary64Workers.rps * 64 : undefined, inProcess64, 0.25),
+      ],
+      [
+        'ratio binary 64 rows, max_batch_size 256 / in-process',
+        ratio(m.binary64Wide ? m.binary64Wide.rps * 64 : undefined, inProcess64, 0.25),
       ],
       ['ratio batching on / off @64', ratio(m.batchingOn?.rps, m.batchingOff?.rps, 3)],
       ['ratio batching on (2 workers) / off @64', ratio(m.batchingOnWorkers?.rps, m.batchingOff?.rps, 3)],
