@@ -69,6 +69,19 @@ describe('osprey serve --endpoint: live rollouts', () => {
       });
     }
   });
+  // Version 5: bytes that are no ONNX model at all.
+  before(async () => {
+    await ctx.artifacts.put('models/blobs/v5/model.onnx', Readable.from([Buffer.from('not a model')]));
+    await new ModelRegistry(ctx.store.registry).createVersion({
+      name: 'blobs',
+      source: 'mlflow-artifacts:/models/blobs/v5',
+      runId: '',
+      runLink: '',
+      description: '',
+      tags: [],
+      userId: null,
+    });
+  });
   after(async () => {
     await ctx.close();
     await rm(home, { recursive: true, force: true });
@@ -241,6 +254,43 @@ describe('osprey serve --endpoint: live rollouts', () => {
       assert.deepEqual(await decisions('canary-fail'), ['deploy', 'start_canary', 'rollback']);
     } finally {
       await running.close();
+    }
+  });
+
+  it('a challenger that cannot be loaded is rolled back, naming why; the champion never stops answering', async () => {
+    await deployments.deploy('unloadable', 'blobs/1');
+    const running = await serve('unloadable');
+    try {
+      await deployments.deploy('unloadable', 'blobs/5', { strategy: 'canary', analysis: { minRequests: 10 } });
+      const answers = await drive(running.server.httpUrl, 'unloadable', stable('unloadable'), { checkEvery: 1 });
+      assert.deepEqual(new Set(answers.map((a) => `${a.status} ${a.version}`)), new Set(['200 1']));
+      const d = await record('unloadable');
+      const last = (await ctx.store.deployments.decisions(d.id)).at(-1)!;
+      assert.equal(last.decision, 'rollback');
+      assert.match(String(last.evidence.reason), /challenger version 5 could not be loaded/);
+      assert.deepEqual(
+        running.server.service.manager.versionsOf('unloadable').map((v) => v.version),
+        ['1'],
+      );
+    } finally {
+      await running.close();
+    }
+    // Tried again while no server runs: the next server starts all the same, and rolls it back at once.
+    await deployments.deploy('unloadable', 'blobs/5', { strategy: 'canary', analysis: { minRequests: 10 } });
+    const restarted = await serve('unloadable');
+    try {
+      assert.equal((await record('unloadable')).phase, 'stable');
+      assert.deepEqual(await decisions('unloadable'), [
+        'deploy',
+        'start_canary',
+        'rollback',
+        'start_canary',
+        'rollback',
+      ]);
+      const answers = await drive(restarted.server.httpUrl, 'unloadable', async () => true);
+      assert.deepEqual(new Set(answers.map((a) => `${a.status} ${a.version}`)), new Set(['200 1']));
+    } finally {
+      await restarted.close();
     }
   });
 

@@ -231,7 +231,7 @@ export async function startServe(
                 }),
             },
           });
-          await rollouts.start();
+          await rollouts.route();
         };
       }
       repository = parts.length === 1 ? parts[0]! : new CombinedModelRepository(parts);
@@ -266,6 +266,7 @@ export async function startServe(
           }
         : {}),
     });
+    await rollouts?.start();
     const stopWatching = registryRepository
       ? watchAliases(server.service, registryRepository, integer(opts.pollInterval, '--poll-interval', 10), {
           swapped: (name, from, to) =>

@@ -60,9 +60,13 @@ export class EndpointModelRepository implements ModelRepository {
     return deployment;
   }
 
+  /**
+   * What start-up loads: the champion alone. The rollout controller brings in the challenger afterwards, so a
+   * challenger that cannot be loaded is rolled back instead of keeping the server from starting.
+   */
   async resolve(endpoint: string): Promise<ModelToLoad> {
     const deployment = await this.deployment(endpoint);
-    return this.versions(deployment, servedVersions(deployment));
+    return this.versions(deployment, [deployment.championVersion]);
   }
 
   /** What to load to serve `versions` of the deployment's model under the endpoint's name. */

@@ -15,6 +15,9 @@ import { type QueueState, ServingMetrics } from './observability/metrics.js';
 import type { ModelRuntime } from './runtime.js';
 import { ServedVersion } from './served-version.js';
 
+/** The index reason of a version that loaded but was discarded because another version of the load failed. */
+export const ANOTHER_VERSION_FAILED = 'another version failed to load';
+
 /** A version's state as the repository index reports it (Triton's states). */
 export type IndexState = 'READY' | 'LOADING' | 'UNLOADING' | 'UNAVAILABLE';
 
@@ -57,7 +60,7 @@ export class ModelManager {
         for (const [i, result] of loaded.entries())
           states.set(model.versions[i]!.version, {
             state: 'UNAVAILABLE',
-            reason: result.status === 'rejected' ? errorMessage(result.reason) : 'another version failed to load',
+            reason: result.status === 'rejected' ? errorMessage(result.reason) : ANOTHER_VERSION_FAILED,
           });
         throw (loaded[failed] as PromiseRejectedResult).reason;
       }

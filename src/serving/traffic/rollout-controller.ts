@@ -16,6 +16,7 @@ import type { DeploymentRecord } from '../../store/deployments.js';
 import type { JsonObject } from '../../store/metadata-store.js';
 import { type EndpointModelRepository, servedVersions } from '../endpoint-model-repository.js';
 import type { InferenceService } from '../inference-service.js';
+import { ANOTHER_VERSION_FAILED } from '../model-manager.js';
 import { analysisPolicyOf } from './analysis-policy.js';
 import { analyse, type VariantStats } from './canary-analysis.js';
 import type { DeploymentService } from './deployment-service.js';
@@ -54,19 +55,26 @@ export class RolloutController {
     private readonly options: RolloutControllerOptions,
   ) {}
 
-  /** Routes each endpoint as its deployment says now (the server has loaded their versions), then follows them. */
-  async start(): Promise<void> {
+  /**
+   * Before the server listens: routes every endpoint to its champion (the version start-up loads), so no request
+   * can reach a version that is not loaded. The first round (`start`) brings in the challenger.
+   */
+  async route(): Promise<void> {
     for (const endpoint of await this.repository.names()) {
       const record = await this.repository.deployment(endpoint);
-      this.#seen.set(endpoint, record);
-      this.service.rollouts.set(endpoint, new LiveRollout(endpoint, snapshotOf(record), this.options.rollout));
+      this.service.rollouts.set(endpoint, new LiveRollout(endpoint, championOnly(record), this.options.rollout));
     }
+  }
+
+  /** Once start-up has loaded the champions: the first round now, then one every interval. */
+  async start(): Promise<void> {
+    await this.tick();
     const loop = () => {
       this.#running = this.tick().then(() => {
         if (!this.#stopped) this.#timer = setTimeout(loop, this.options.intervalMs);
       });
     };
-    this.#timer = setTimeout(loop, this.options.intervalMs);
+    if (!this.#stopped) this.#timer = setTimeout(loop, this.options.intervalMs);
   }
 
   async stop(): Promise<void> {
@@ -134,6 +142,17 @@ export class RolloutController {
     };
   }
 
+  /** Why the record's challenger failed to load, when it is the version that failed (not the champion, not I/O). */
+  #challengerLoadFailure(record: DeploymentRecord): string | undefined {
+    const challenger = record.challengerVersion;
+    if (challenger === null || record.phase === 'stable') return undefined;
+    const entry = this.service.manager
+      .index()
+      .find((e) => e.name === record.endpoint && e.version === challenger && e.state === 'UNAVAILABLE');
+    if (entry === undefined || entry.reason === ANOTHER_VERSION_FAILED) return undefined;
+    return `challenger version ${challenger} could not be loaded: ${entry.reason}`;
+  }
+
   /** Makes the server serve `record`: load what it needs, switch the router, unload what it no longer needs. */
   async #follow(endpoint: string, record: DeploymentRecord): Promise<void> {
     const before = this.#seen.get(endpoint);
@@ -141,8 +160,17 @@ export class RolloutController {
     const rollout = this.service.rollouts.get(endpoint)!;
     const wanted = servedVersions(record);
     const loaded = this.service.manager.versionsOf(endpoint).map((v) => v.version);
-    if (wanted.some((v) => !loaded.includes(v)))
-      await this.service.manager.load(await this.repository.versions(record, union(wanted, loaded)));
+    if (wanted.some((v) => !loaded.includes(v))) {
+      try {
+        await this.service.manager.load(await this.repository.versions(record, union(wanted, loaded)));
+      } catch (error) {
+        // A challenger that cannot even be loaded is rolled back (the champion keeps serving); anything else is
+        // retried at the next round.
+        const failure = this.#challengerLoadFailure(record);
+        if (failure === undefined) throw error;
+        return this.#follow(endpoint, await this.deployments.rollback(endpoint, failure));
+      }
+    }
     rollout.update(snapshotOf(record));
     this.#seen.set(endpoint, record);
     const now = this.service.manager.versionsOf(endpoint).map((v) => v.version);
@@ -150,6 +178,11 @@ export class RolloutController {
       await this.service.manager.load(await this.repository.versions(record, wanted));
     if (before !== undefined) this.options.events?.decided?.(endpoint, before, record);
   }
+}
+
+/** The router of an endpoint whose challenger is not loaded yet: the champion answers everything. */
+function championOnly(d: DeploymentRecord): RolloutSnapshot {
+  return { ...snapshotOf(d), phase: 'stable', challenger: null, stepKey: `${d.id}:start` };
 }
 
 /** What the router needs of a deployment; a new revision (a decision) starts the evidence afresh. */
