@@ -1,7 +1,9 @@
-import type { Selectable } from 'kysely';
+import { CompiledQuery, type Selectable } from 'kysely';
 import { nowMillis } from '../../core/time.js';
 import type { JsonObject, JsonValue } from '../metadata-store.js';
 import type { NewPrediction, PredictionLogRepository, PredictionRecord } from '../monitors.js';
+import { cachedSql, valuesList } from './sql-text.js';
+import type { SqlKind } from './tables.js';
 import type { MonitorTables } from './tables-monitors.js';
 import { read, type SqlContext, writeTransaction } from './transactions.js';
 
@@ -10,33 +12,57 @@ type PredictionRow = Selectable<MonitorTables['prediction_log']>;
 /** Rows per INSERT statement: well under SQLite's and PostgreSQL's bound-parameter limits (10 columns each). */
 const INSERT_CHUNK = 500;
 
+/** The columns an append writes, in the order of `parameters`. */
+const INSERT_COLUMNS = [
+  'deployment',
+  'request_id',
+  'model_name',
+  'model_version',
+  'at',
+  'features_json',
+  'prediction_json',
+  'scores_json',
+] as const;
+
+/** Appends are the serving hot path: pre-built SQL text (sql-text.ts), a repeated (deployment, request) ignored. */
+function insertSql(kind: SqlKind, rows: number): string {
+  return cachedSql(
+    `prediction_log:${kind}:${rows}`,
+    () =>
+      `insert into prediction_log (${INSERT_COLUMNS.join(', ')}) values ${valuesList(kind, rows, INSERT_COLUMNS.length)} ` +
+      'on conflict (deployment, request_id) do nothing',
+  );
+}
+
+function parameters(records: readonly NewPrediction[]): unknown[] {
+  const values: unknown[] = new Array(records.length * INSERT_COLUMNS.length);
+  let i = 0;
+  for (const r of records) {
+    values[i++] = r.deployment;
+    values[i++] = r.requestId;
+    values[i++] = r.modelName;
+    values[i++] = r.modelVersion;
+    values[i++] = r.at;
+    values[i++] = JSON.stringify(r.features);
+    values[i++] = JSON.stringify(r.prediction);
+    values[i++] = r.scores === null ? null : JSON.stringify(r.scores);
+  }
+  return values;
+}
+
 /** The prediction log over Kysely, keyed by (deployment, request id). */
 export class SqlPredictionLogRepository implements PredictionLogRepository {
   constructor(private readonly ctx: SqlContext) {}
 
   async append(records: readonly NewPrediction[]): Promise<number> {
     if (records.length === 0) return 0;
+    const kind = this.ctx.kind;
     return writeTransaction(this.ctx, async (trx) => {
       let inserted = 0;
       for (let i = 0; i < records.length; i += INSERT_CHUNK) {
-        const rows: PredictionRow[] = records.slice(i, i + INSERT_CHUNK).map((r) => ({
-          deployment: r.deployment,
-          request_id: r.requestId,
-          model_name: r.modelName,
-          model_version: r.modelVersion,
-          at: r.at,
-          features_json: JSON.stringify(r.features),
-          prediction_json: JSON.stringify(r.prediction),
-          scores_json: r.scores === null ? null : JSON.stringify(r.scores),
-          label_json: null,
-          labeled_at: null,
-        }));
-        const result = await trx
-          .insertInto('prediction_log')
-          .values(rows)
-          .onConflict((oc) => oc.columns(['deployment', 'request_id']).doNothing())
-          .executeTakeFirst();
-        inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+        const slice = records.slice(i, i + INSERT_CHUNK);
+        const result = await trx.executeQuery(CompiledQuery.raw(insertSql(kind, slice.length), parameters(slice)));
+        inserted += Number(result.numAffectedRows ?? 0);
       }
       return inserted;
     });

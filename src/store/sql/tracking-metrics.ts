@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { HistoryCursor, HistoryPage, Metric, MetricWithRunId } from '../tracking.js';
+import { cachedSql, valuesList } from './sql-text.js';
 import type { Database, SqlKind } from './tables.js';
 import type { MetricsTable } from './tables-tracking.js';
 import { chunks } from './tracking-rows.js';
@@ -77,32 +78,11 @@ function flatten(rows: MetricRow[]): unknown[] {
   return params;
 }
 
-const sqlCache = new Map<string, string>();
-
-function cached(id: string, build: () => string): string {
-  let text = sqlCache.get(id);
-  if (text === undefined) {
-    text = build();
-    sqlCache.set(id, text);
-  }
-  return text;
-}
-
-/** `(?, ?, …), (…)` for SQLite, `($1, $2, …), (…)` for PostgreSQL. */
-function valuesList(kind: SqlKind, rowCount: number): string {
-  const rows: string[] = [];
-  let n = 0;
-  for (let r = 0; r < rowCount; r++) {
-    const marks = COLUMNS.map(() => (kind === 'sqlite' ? '?' : `$${++n}`));
-    rows.push(`(${marks.join(', ')})`);
-  }
-  return rows.join(', ');
-}
-
 function insertSql(kind: SqlKind, rowCount: number): string {
-  return cached(
+  return cachedSql(
     `insert:${kind}:${rowCount}`,
-    () => `insert into metrics (${COLUMNS.join(', ')}) values ${valuesList(kind, rowCount)} on conflict do nothing`,
+    () =>
+      `insert into metrics (${COLUMNS.join(', ')}) values ${valuesList(kind, rowCount, COLUMNS.length)} on conflict do nothing`,
   );
 }
 
@@ -111,10 +91,10 @@ function upsertLatestSql(kind: SqlKind, rowCount: number): string {
     or (excluded.step = latest_metrics.step and excluded.timestamp > latest_metrics.timestamp)
     or (excluded.step = latest_metrics.step and excluded.timestamp = latest_metrics.timestamp
         and excluded.is_nan = 0 and latest_metrics.is_nan = 0 and excluded.value > latest_metrics.value)`;
-  return cached(
+  return cachedSql(
     `latest:${kind}:${rowCount}`,
     () =>
-      `insert into latest_metrics (${COLUMNS.join(', ')}) values ${valuesList(kind, rowCount)}
+      `insert into latest_metrics (${COLUMNS.join(', ')}) values ${valuesList(kind, rowCount, COLUMNS.length)}
        on conflict (run_key, key) do update set step = excluded.step, timestamp = excluded.timestamp,
          value = excluded.value, is_nan = excluded.is_nan
        where ${later}`,
