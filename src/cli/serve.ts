@@ -266,7 +266,7 @@ export async function startServe(
           }
         : {}),
     });
-    await rollouts?.start();
+    rollouts?.start();
     const stopWatching = registryRepository
       ? watchAliases(server.service, registryRepository, integer(opts.pollInterval, '--poll-interval', 10), {
           swapped: (name, from, to) =>
@@ -304,19 +304,15 @@ export async function startServe(
   }
 }
 
-/** Labelled answers per model version from the prediction log: a prediction is right when it equals its label. */
+/** Labelled answers per model version from the prediction log (one aggregate query per round). */
 function labelledAnswers(store: MetadataStore): LabelledAnswers {
-  return async (endpoint, sinceMs) => {
-    const counts = new Map<string, { labelled: number; correct: number }>();
-    for (const p of await store.predictions.window(endpoint, { sinceMs, limit: 10_000 })) {
-      if (p.label === null) continue;
-      const c = counts.get(p.modelVersion) ?? { labelled: 0, correct: 0 };
-      c.labelled++;
-      if (JSON.stringify(p.prediction) === JSON.stringify(p.label)) c.correct++;
-      counts.set(p.modelVersion, c);
-    }
-    return counts;
-  };
+  return async (endpoint, sinceMs) =>
+    new Map(
+      (await store.predictions.labelledCounts(endpoint, sinceMs)).map((c) => [
+        c.modelVersion,
+        { labelled: c.labelled, correct: c.correct },
+      ]),
+    );
 }
 
 /** One line for a rollout decision, as the server's log shows it. */

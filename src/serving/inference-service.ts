@@ -190,13 +190,12 @@ export class InferenceService {
 
   /** Loads (or reloads) a model from the repository, switching versions without failing requests. */
   async loadModel(name: string): Promise<void> {
-    if (this.repository === undefined)
-      throw new OspreyError('INVALID_ARGUMENT', 'this server has no model repository to load models from');
-    await this.manager.load(await this.repository.resolve(name));
-    this.expected.add(name);
+    this.refuseEndpoint(name, 'load');
+    await this.#load(name);
   }
 
   async unloadModel(name: string): Promise<void> {
+    this.refuseEndpoint(name, 'unload');
     this.expected.delete(name);
     await this.manager.unload(name);
   }
@@ -205,7 +204,23 @@ export class InferenceService {
   async loadInitialModels(names?: readonly string[]): Promise<void> {
     const chosen = names ?? (await this.repository?.names()) ?? [];
     for (const name of chosen) this.expected.add(name);
-    await Promise.all(chosen.map((name) => this.loadModel(name)));
+    await Promise.all(chosen.map((name) => this.#load(name)));
+  }
+
+  async #load(name: string): Promise<void> {
+    if (this.repository === undefined)
+      throw new OspreyError('INVALID_ARGUMENT', 'this server has no model repository to load models from');
+    await this.manager.load(await this.repository.resolve(name));
+    this.expected.add(name);
+  }
+
+  /** Endpoints follow their deployment (traffic/rollout-controller.ts): the repository API may not move them. */
+  private refuseEndpoint(name: string, action: string): void {
+    if (this.rollouts.has(name))
+      throw new OspreyError(
+        'INVALID_ARGUMENT',
+        `'${name}' is an endpoint: its versions follow its deployment (osprey deploy, osprey deployments), not ${action}`,
+      );
   }
 
   private requireServed(name: string): ServedVersion[] {

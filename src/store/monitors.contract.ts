@@ -137,5 +137,27 @@ export function monitorRepositoryContract(name: string, fresh: () => Promise<Fre
         );
         assert.deepEqual(await store.predictions.window('nobody'), []);
       }));
+
+    it('counts labelled predictions per model version, and those equal to their label', () =>
+      withStore(async (store) => {
+        await store.predictions.append([
+          prediction('a', 100, { modelVersion: '1', prediction: 'rain' }),
+          prediction('b', 200, { modelVersion: '1', prediction: 'sun' }),
+          prediction('c', 300, { modelVersion: '2', prediction: 'sun' }),
+          prediction('d', 400, { modelVersion: '2', prediction: 'sun' }),
+          prediction('e', 50, { modelVersion: '1', prediction: 'rain' }),
+        ]);
+        await store.predictions.attachLabels('rain', [
+          { requestId: 'a', label: 'rain' },
+          { requestId: 'b', label: 'rain' },
+          { requestId: 'c', label: 'sun' },
+          { requestId: 'e', label: 'rain' },
+        ]);
+        assert.deepEqual(await store.predictions.labelledCounts('rain', 100), [
+          { modelVersion: '1', labelled: 2, correct: 1 },
+          { modelVersion: '2', labelled: 1, correct: 1 },
+        ]);
+        assert.deepEqual(await store.predictions.labelledCounts('rain', 1000), []);
+      }));
   });
 }

@@ -90,6 +90,14 @@ export interface PredictionLogRepository {
     labels: readonly { requestId: string; label: JsonValue }[],
   ): Promise<{ matched: number; unmatched: string[] }>;
   /**
+   * Per model version, of a deployment's predictions at or after `sinceMs`: how many have their label, and how many
+   * of those equal it (the same JSON) — one aggregate, however many predictions there are.
+   */
+  labelledCounts(
+    deployment: string,
+    sinceMs: number,
+  ): Promise<{ modelVersion: string; labelled: number; correct: number }[]>;
+  /**
    * A deployment's predictions in time order (then request id): those in [sinceMs, untilMs) when given, and of
    * those the latest `limit`.
    */

@@ -120,6 +120,7 @@ describe('monitors: a prediction log that cannot be read', () => {
             return {
               append: (records) => log.append(records),
               attachLabels: (deployment, labels) => log.attachLabels(deployment, labels),
+              labelledCounts: (deployment, sinceMs) => log.labelledCounts(deployment, sinceMs),
               window: async (deployment, options) => {
                 if (failing) throw new Error('database disk image is malformed');
                 return log.window(deployment, options);

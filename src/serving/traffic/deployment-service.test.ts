@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { isOspreyError } from '../../core/errors.js';
 import { ModelRegistry } from '../../registry/model-registry.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
 import { openSqlStore } from '../../store/sql/sql-metadata-store.js';
@@ -80,8 +81,13 @@ describe('deployments', () => {
   it('rolls back a failing challenger, keeping the champion and its alias', async () => {
     await model('wind', 2);
     await deployments.deploy('wind-api', 'wind/1');
-    await deployments.deploy('wind-api', 'wind/2', { strategy: 'shadow' });
-    const rolledBack = await deployments.judge('wind-api', verdict('fail'), { agreement: 0.4 });
+    const shadow = await deployments.deploy('wind-api', 'wind/2', { strategy: 'shadow' });
+    // Evidence prepared against an older revision never judges a newer one (another server moved it meanwhile).
+    const stale = { id: shadow.id, revision: shadow.revision - 1 };
+    await assert.rejects(deployments.judge('wind-api', verdict('pass'), {}, stale), /moved on.*judge it afresh/);
+    await assert.rejects(deployments.rollback('wind-api', 'why', stale), (e: unknown) => isOspreyError(e, 'CONFLICT'));
+    const current = { id: shadow.id, revision: shadow.revision };
+    const rolledBack = await deployments.judge('wind-api', verdict('fail'), { agreement: 0.4 }, current);
     assert.deepEqual(
       [rolledBack.championVersion, rolledBack.challengerVersion, rolledBack.phase],
       ['1', null, 'stable'],

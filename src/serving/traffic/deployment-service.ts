@@ -1,4 +1,4 @@
-import { invalidArgument, notFound } from '../../core/errors.js';
+import { invalidArgument, notFound, OspreyError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { validateName } from '../../core/names.js';
 import { nowMillis } from '../../core/time.js';
@@ -12,6 +12,12 @@ import {
 import type { JsonObject, MetadataStore } from '../../store/metadata-store.js';
 import { checkAnalysisPolicy } from './analysis-policy.js';
 import { type Analysis, type AnalysisPolicy, nextMove } from './canary-analysis.js';
+
+/** The revision a decision was prepared against (the record the evidence belongs to). */
+export interface ExpectedRevision {
+  readonly id: string;
+  readonly revision: number;
+}
 
 export interface DeployOptions {
   strategy?: DeploymentStrategy;
@@ -114,8 +120,13 @@ export class DeploymentService {
   }
 
   /** Applies an analysis of the challenger: wait, advance to the next canary step, promote, or roll back. */
-  async judge(endpoint: string, analysis: Analysis, evidence: JsonObject = {}): Promise<DeploymentRecord> {
-    const d = await this.required(endpoint);
+  async judge(
+    endpoint: string,
+    analysis: Analysis,
+    evidence: JsonObject = {},
+    expected?: ExpectedRevision,
+  ): Promise<DeploymentRecord> {
+    const d = await this.required(endpoint, expected);
     if (d.phase !== 'shadow' && d.phase !== 'canary')
       throw invalidArgument(`endpoint ${endpoint} is ${d.phase}: there is no rollout to judge`);
     const challenger = d.challengerVersion!;
@@ -165,15 +176,24 @@ export class DeploymentService {
   }
 
   /** Ends a rollout now, keeping the champion. */
-  async rollback(endpoint: string, reason: string): Promise<DeploymentRecord> {
-    const d = await this.required(endpoint);
+  async rollback(endpoint: string, reason: string, expected?: ExpectedRevision): Promise<DeploymentRecord> {
+    const d = await this.required(endpoint, expected);
     if (d.phase === 'stable') throw invalidArgument(`endpoint ${endpoint} has no challenger to roll back`);
     return this.#rollback(d, { reason });
   }
 
-  async required(endpoint: string): Promise<DeploymentRecord> {
+  /**
+   * The endpoint's deployment; with `expected`, only while it is still that revision (CONFLICT otherwise): evidence
+   * gathered on one step must never judge the next.
+   */
+  async required(endpoint: string, expected?: ExpectedRevision): Promise<DeploymentRecord> {
     const d = await this.store.deployments.get(endpoint);
     if (!d) throw notFound(`no deployment named ${JSON.stringify(endpoint)}: see osprey deployments ls`);
+    if (expected !== undefined && (d.id !== expected.id || d.revision !== expected.revision))
+      throw new OspreyError(
+        'CONFLICT',
+        `deployment ${endpoint} moved on (revision ${d.revision}, not ${expected.revision}): judge it afresh`,
+      );
     return d;
   }
 

@@ -31,7 +31,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe('live rollout routing', () => {
   it('shadow: a challenger that never answers is a timed-out error; the caller has the champion at once', async () => {
-    const rollout = new LiveRollout('ep', snapshot({ phase: 'shadow' }), { shadowTimeoutMs: 20 });
+    const rollout = new LiveRollout('ep', snapshot({ phase: 'shadow' }), { challengerTimeoutMs: 20 });
     const logged: (string | undefined)[] = [];
     const run: RunVersion = (version, _request, logAs) => {
       logged.push(logAs);
@@ -95,6 +95,47 @@ describe('live rollout routing', () => {
     };
     await assert.rejects(failing.infer(request('y'), refused), /expected FP32/);
     assert.deepEqual([failing.evidence().challenger.errors, failing.evidence().champion.errors], [1, 0]);
+  });
+
+  it('shadow: a request the champion refuses charges nobody, and the bound holds while the champion fails', async () => {
+    const rollout = new LiveRollout('ep', snapshot({ phase: 'shadow' }), { maxShadowInFlight: 1 });
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let challengerCalls = 0;
+    const run: RunVersion = async (version) => {
+      if (version === '2') {
+        challengerCalls++;
+        await held;
+      }
+      throw invalidArgument('input "features": expected FP32');
+    };
+    for (const id of ['a', 'b', 'c']) await assert.rejects(rollout.infer(request(id), run), /expected FP32/);
+    assert.equal(challengerCalls, 1, 'one mirrored call in flight at most, though the champion failed at once');
+    assert.equal(rollout.evidence().shadowSkipped, 2);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    const evidence = rollout.evidence();
+    assert.deepEqual([evidence.challenger.requests, evidence.challenger.errors], [0, 0]);
+    assert.deepEqual([evidence.champion.requests, evidence.champion.errors], [0, 0]);
+  });
+
+  it('canary: a challenger that hangs or refuses (queue full) is charged, and the champion answers', async () => {
+    const rollout = new LiveRollout('ep', snapshot({ phase: 'canary', percent: 100 }), { challengerTimeoutMs: 20 });
+    const requests: InferenceRequest[] = [];
+    const hanging: RunVersion = (version, routed) => {
+      requests.push(routed);
+      return version === '2' ? new Promise(() => {}) : Promise.resolve(answer('1', 'wet'));
+    };
+    assert.equal((await rollout.infer(request('h'), hanging)).modelVersion, '1');
+    assert.equal(requests[0]!.parameters.timeout, 20_000, 'the challenger call carries the timeout to its queue');
+    const full: RunVersion = async (version) => {
+      if (version === '2') throw new OspreyError('RESOURCE_EXHAUSTED', 'the queue is full');
+      return answer('1', 'wet');
+    };
+    assert.equal((await rollout.infer(request('f'), full)).modelVersion, '1');
+    assert.deepEqual([rollout.evidence().challenger.requests, rollout.evidence().challenger.errors], [2, 2]);
   });
 
   it('starts the evidence afresh at each decision, not at each re-read of the same one', async () => {

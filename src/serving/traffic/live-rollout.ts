@@ -4,10 +4,11 @@
  *
  * - stable: the champion answers.
  * - shadow: the champion answers; a share of requests (sticky by routing key) is also sent to the challenger, whose
- *   answer — or error, or timeout — never reaches the caller. Both answers are kept side by side (shadowDiff).
+ *   answer — or error, or timeout — never reaches the caller. Both answers are kept side by side (shadowDiff); the
+ *   challenger is judged only on requests the champion answered.
  * - canary: the share of keys given by the current step goes to the challenger (sticky: a key on the challenger at
- *   10 % stays there at 50 %). A challenger failure is counted against it and the champion answers instead; when
- *   the champion fails too, the request itself was at fault and nobody is charged.
+ *   10 % stays there at 50 %). A challenger failure, timeout or refusal is counted against it and the champion
+ *   answers instead; when the champion fails too, the request itself was at fault and nobody is charged.
  *
  * The routing key is the request's `routing_key` parameter, else its id, else random (no stickiness).
  */
@@ -45,8 +46,8 @@ export interface RolloutEvidence {
 }
 
 export interface LiveRolloutOptions {
-  /** The longest a shadow call may take before it counts as a challenger error (default 5 s). */
-  readonly shadowTimeoutMs?: number;
+  /** The longest a challenger call (shadow or canary) may take before it counts as an error (default 5 s). */
+  readonly challengerTimeoutMs?: number;
   /** Shadow calls in flight at most; beyond, a request is not mirrored (default 256). */
   readonly maxShadowInFlight?: number;
   /** Latencies and shadow pairs kept per step (the newest; default 10,000). */
@@ -73,7 +74,7 @@ export class LiveRollout {
     options: LiveRolloutOptions = {},
   ) {
     this.#snapshot = snapshot;
-    this.#timeoutMs = options.shadowTimeoutMs ?? 5_000;
+    this.#timeoutMs = options.challengerTimeoutMs ?? 5_000;
     this.#maxInFlight = options.maxShadowInFlight ?? 256;
     this.#keep = options.keep ?? 10_000;
     this.#champion = new VariantCounter(this.#keep);
@@ -118,6 +119,11 @@ export class LiveRollout {
     return this.#shadow(s.champion, s.challenger, request, run);
   }
 
+  /**
+   * The challenger answers, within the challenger timeout. When it fails, times out or refuses (queue full), the
+   * champion answers instead and the challenger is charged — once the champion has answered: a request that
+   * fails everywhere is the caller's.
+   */
   async #canary(
     challenger: string,
     champion: string,
@@ -125,25 +131,30 @@ export class LiveRollout {
     run: RunVersion,
   ): Promise<InferenceResponse> {
     const counter = this.#challenger;
+    const championCounter = this.#champion;
     const started = performance.now();
     try {
-      const response = await run(challenger, request);
+      const response = await withTimeout(run(challenger, bounded(request, this.#timeoutMs)), this.#timeoutMs);
       counter.succeeded(performance.now() - started);
       return response;
-    } catch (challengerError) {
-      if (isOverloaded(challengerError)) throw challengerError; // the queue said no: not the model's fault
-      const response = await this.#timed(this.#champion, champion, request, run);
-      counter.failed(); // only once the champion answered: a request that fails everywhere is the caller's
+    } catch {
+      const response = await this.#timed(championCounter, champion, request, run);
+      counter.failed();
       return response;
     }
   }
 
+  /**
+   * The champion answers the caller; the challenger gets the same request (bounded in time and in calls in
+   * flight). The challenger is judged only on requests the champion answered: a bad request charges nobody.
+   */
   #shadow(
     champion: string,
     challenger: string,
     request: InferenceRequest,
     run: RunVersion,
   ): Promise<InferenceResponse> {
+    const championStarted = performance.now();
     const answered = this.#timed(this.#champion, champion, request, run);
     if (this.#shadowInFlight >= this.#maxInFlight) {
       this.#shadowSkipped++;
@@ -153,32 +164,38 @@ export class LiveRollout {
     const counter = this.#challenger;
     const pairs = this.#pairs;
     const started = performance.now();
-    const mirrored = withTimeout(run(challenger, request, shadowDeployment(this.endpoint)), this.#timeoutMs).then(
-      (response) => {
-        const latencyMs = performance.now() - started;
-        counter.succeeded(latencyMs);
-        return { response, latencyMs };
-      },
-      () => {
-        counter.failed();
-        return null;
-      },
-    );
-    void Promise.all([answered.then((r) => ({ response: r, latencyMs: performance.now() - started })), mirrored])
-      .then(([main, shadow]) => {
-        if (shadow === null) return;
-        const a = rowsOf(main.response.outputs);
-        const b = rowsOf(shadow.response.outputs);
-        for (let i = 0; i < Math.min(a.length, b.length); i++)
-          pairs.push({
-            champion: { ...a[i]!, latencyMs: main.latencyMs },
-            challenger: { ...b[i]!, latencyMs: shadow.latencyMs },
-          });
-      })
-      .catch(() => {}) // the champion failed: the caller has its error; there is nothing to compare
+    // The count follows the challenger's own call (not the timeout), so a slow challenger cannot pile up work.
+    const call = run(challenger, bounded(request, this.#timeoutMs), shadowDeployment(this.endpoint));
+    call
+      .catch(() => {})
       .finally(() => {
         this.#shadowInFlight--;
       });
+    const mirrored = withTimeout(call, this.#timeoutMs).then(
+      (response) => ({ response, latencyMs: performance.now() - started }),
+      () => null,
+    );
+    void Promise.all([
+      answered.then(
+        (response) => ({ response, latencyMs: performance.now() - championStarted }),
+        () => null,
+      ),
+      mirrored,
+    ]).then(([main, shadow]) => {
+      if (main === null) return; // the champion failed: the caller has its error; nothing to judge
+      if (shadow === null) {
+        counter.failed();
+        return;
+      }
+      counter.succeeded(shadow.latencyMs);
+      const a = rowsOf(main.response.outputs);
+      const b = rowsOf(shadow.response.outputs);
+      for (let i = 0; i < Math.min(a.length, b.length); i++)
+        pairs.push({
+          champion: { ...a[i]!, latencyMs: main.latencyMs },
+          challenger: { ...b[i]!, latencyMs: shadow.latencyMs },
+        });
+    });
     return answered;
   }
 
@@ -300,4 +317,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 const isClientError = (error: unknown) => isOspreyError(error) && error.code === 'INVALID_ARGUMENT';
-const isOverloaded = (error: unknown) => isOspreyError(error) && error.code === 'RESOURCE_EXHAUSTED';
+
+/** The request with a queue timeout (Triton's `timeout`, microseconds) no longer than `ms`. */
+function bounded(request: InferenceRequest, ms: number): InferenceRequest {
+  const given = request.parameters.timeout;
+  const limit = ms * 1000;
+  if (typeof given === 'number' && given > 0 && given <= limit) return request;
+  return { ...request, parameters: { ...request.parameters, timeout: limit } };
+}

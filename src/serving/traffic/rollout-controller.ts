@@ -66,15 +66,14 @@ export class RolloutController {
     }
   }
 
-  /** Once start-up has loaded the champions: the first round now, then one every interval. */
-  async start(): Promise<void> {
-    await this.tick();
+  /** Once start-up has loaded the champions: the first round at once (not awaited), then one every interval. */
+  start(): void {
     const loop = () => {
       this.#running = this.tick().then(() => {
         if (!this.#stopped) this.#timer = setTimeout(loop, this.options.intervalMs);
       });
     };
-    if (!this.#stopped) this.#timer = setTimeout(loop, this.options.intervalMs);
+    loop();
   }
 
   async stop(): Promise<void> {
@@ -109,14 +108,19 @@ export class RolloutController {
     if (analysis.verdict === 'wait') return;
     let next: DeploymentRecord;
     try {
-      next = await this.deployments.judge(endpoint, analysis, {
-        phase: record.phase,
-        ...(record.phase === 'canary' ? { judgedPercent: rollout.snapshot.percent } : {}),
-        champion: evidence.champion as unknown as JsonObject,
-        challenger: evidence.challenger as unknown as JsonObject,
-        ...(evidence.shadow ? { shadow: evidence.shadow as unknown as JsonObject } : {}),
-        shadowSkipped: evidence.shadowSkipped,
-      });
+      next = await this.deployments.judge(
+        endpoint,
+        analysis,
+        {
+          phase: record.phase,
+          ...(record.phase === 'canary' ? { judgedPercent: rollout.snapshot.percent } : {}),
+          champion: evidence.champion as unknown as JsonObject,
+          challenger: evidence.challenger as unknown as JsonObject,
+          ...(evidence.shadow ? { shadow: evidence.shadow as unknown as JsonObject } : {}),
+          shadowSkipped: evidence.shadowSkipped,
+        },
+        { id: record.id, revision: record.revision },
+      );
     } catch (error) {
       // Another server decided first (or a person did): follow the record at the next round.
       if (isOspreyError(error) && (error.code === 'CONFLICT' || error.code === 'INVALID_ARGUMENT')) return;
@@ -143,40 +147,47 @@ export class RolloutController {
   }
 
   /** Why the record's challenger failed to load, when it is the version that failed (not the champion, not I/O). */
-  #challengerLoadFailure(record: DeploymentRecord): string | undefined {
+  #challengerLoadFailure(record: DeploymentRecord, error: unknown): string | undefined {
     const challenger = record.challengerVersion;
     if (challenger === null || record.phase === 'stable') return undefined;
     const entry = this.service.manager
       .index()
       .find((e) => e.name === record.endpoint && e.version === challenger && e.state === 'UNAVAILABLE');
-    if (entry === undefined || entry.reason === ANOTHER_VERSION_FAILED) return undefined;
+    // This load's own failure (not an older entry, not the artifact store failing before anything loaded).
+    if (entry === undefined || entry.reason === ANOTHER_VERSION_FAILED || entry.reason !== errorMessage(error))
+      return undefined;
     return `challenger version ${challenger} could not be loaded: ${entry.reason}`;
   }
 
   /** Makes the server serve `record`: load what it needs, switch the router, unload what it no longer needs. */
   async #follow(endpoint: string, record: DeploymentRecord): Promise<void> {
     const before = this.#seen.get(endpoint);
-    if (before !== undefined && before.revision === record.revision && before.id === record.id) return;
     const rollout = this.service.rollouts.get(endpoint)!;
     const wanted = servedVersions(record);
     const loaded = this.service.manager.versionsOf(endpoint).map((v) => v.version);
+    const same = before !== undefined && before.revision === record.revision && before.id === record.id;
+    if (same && sameVersions(loaded, wanted)) return;
     if (wanted.some((v) => !loaded.includes(v))) {
       try {
         await this.service.manager.load(await this.repository.versions(record, union(wanted, loaded)));
       } catch (error) {
         // A challenger that cannot even be loaded is rolled back (the champion keeps serving); anything else is
         // retried at the next round.
-        const failure = this.#challengerLoadFailure(record);
+        const failure = this.#challengerLoadFailure(record, error);
         if (failure === undefined) throw error;
-        return this.#follow(endpoint, await this.deployments.rollback(endpoint, failure));
+        const rolledBack = await this.deployments.rollback(endpoint, failure, {
+          id: record.id,
+          revision: record.revision,
+        });
+        return this.#follow(endpoint, rolledBack);
       }
     }
     rollout.update(snapshotOf(record));
-    this.#seen.set(endpoint, record);
     const now = this.service.manager.versionsOf(endpoint).map((v) => v.version);
-    if (now.length !== wanted.length || now.some((v) => !wanted.includes(v)))
-      await this.service.manager.load(await this.repository.versions(record, wanted));
-    if (before !== undefined) this.options.events?.decided?.(endpoint, before, record);
+    if (!sameVersions(now, wanted)) await this.service.manager.load(await this.repository.versions(record, wanted));
+    // Only now: a failed load above is retried at the next round.
+    this.#seen.set(endpoint, record);
+    if (before !== undefined && !same) this.options.events?.decided?.(endpoint, before, record);
   }
 }
 
@@ -198,3 +209,5 @@ export function snapshotOf(d: DeploymentRecord): RolloutSnapshot {
 }
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+const sameVersions = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((v) => b.includes(v));

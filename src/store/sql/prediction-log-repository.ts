@@ -90,6 +90,34 @@ export class SqlPredictionLogRepository implements PredictionLogRepository {
     });
   }
 
+  async labelledCounts(
+    deployment: string,
+    sinceMs: number,
+  ): Promise<{ modelVersion: string; labelled: number; correct: number }[]> {
+    const rows = await read(this.ctx, (db) =>
+      db
+        .selectFrom('prediction_log')
+        .select((eb) => [
+          'model_version',
+          eb.fn.countAll().as('labelled'),
+          eb.fn
+            .sum<number | string>(eb.case().when('prediction_json', '=', eb.ref('label_json')).then(1).else(0).end())
+            .as('correct'),
+        ])
+        .where('deployment', '=', deployment)
+        .where('at', '>=', sinceMs)
+        .where('label_json', 'is not', null)
+        .groupBy('model_version')
+        .orderBy('model_version')
+        .execute(),
+    );
+    return rows.map((r) => ({
+      modelVersion: r.model_version,
+      labelled: Number(r.labelled),
+      correct: Number(r.correct),
+    }));
+  }
+
   async window(
     deployment: string,
     options: { sinceMs?: number; untilMs?: number; limit?: number } = {},
