@@ -74,6 +74,29 @@ describe('DirectoryModelRepository and ModelManager', () => {
     await manager.close();
   });
 
+  it('keeps versions already served when asked (a rollout adding or dropping a challenger), loading only new ones', async () => {
+    const manager = new ModelManager(new OnnxRuntime());
+    const resolved = await new DirectoryModelRepository(repo.root, DEFAULT_MODEL_CONFIG).resolve('pair');
+    const only = (versions: string[]) => ({
+      ...resolved,
+      versions: resolved.versions.filter((v) => versions.includes(v.version)),
+    });
+    await manager.load(only(['1']));
+    const first = manager.resolve('pair', '1');
+    await manager.load(only(['1', '3']), { keepServed: true });
+    assert.equal(manager.resolve('pair', '1'), first, 'the served version 1 was kept, not loaded again');
+    const added = manager.resolve('pair', '3');
+    await manager.load(only(['3']), { keepServed: true });
+    assert.equal(manager.resolve('pair', '3'), added);
+    assert.deepEqual(
+      manager.versionsOf('pair').map((v) => v.version),
+      ['3'],
+    );
+    await manager.load(only(['3']));
+    assert.notEqual(manager.resolve('pair', '3'), added, 'without keepServed a load reloads');
+    await manager.close();
+  });
+
   it('is not ready before start-up loads; swaps versions under continuous load with no failed request', async () => {
     const manager = new ModelManager(new OnnxRuntime());
     const service = new InferenceService(manager, new DirectoryModelRepository(repo.root, DEFAULT_MODEL_CONFIG), 't');

@@ -44,19 +44,31 @@ export class ModelManager {
     this.metrics = new ServingMetrics(() => this.queueStates());
   }
 
-  /** Loads (or reloads) a model as the repository resolved it, switching atomically and draining the old versions. */
-  load(model: ModelToLoad): Promise<void> {
+  /**
+   * Loads (or reloads) a model as the repository resolved it, switching atomically and draining the old versions.
+   * `keepServed`: versions already served are kept as they are, not loaded again (for immutable versions, such as
+   * a registry's: a rollout adding or dropping a challenger must not reload the champion).
+   */
+  load(model: ModelToLoad, options: { keepServed?: boolean } = {}): Promise<void> {
     return this.serialised(model.name, async () => {
       const states = this.transitionsOf(model.name);
-      for (const { version } of model.versions) states.set(version, { state: 'LOADING', reason: '' });
+      const served = options.keepServed ? this.served.get(model.name)?.versions : undefined;
+      for (const { version } of model.versions)
+        if (served?.get(version) === undefined) states.set(version, { state: 'LOADING', reason: '' });
       const loaded = await Promise.allSettled(
-        model.versions.map((v) =>
-          ServedVersion.load(this.runtime, model.name, v, v.config ?? model.config, this.metrics),
+        model.versions.map(
+          (v) =>
+            served?.get(v.version) ??
+            ServedVersion.load(this.runtime, model.name, v, v.config ?? model.config, this.metrics),
         ),
       );
       const failed = loaded.findIndex((r) => r.status === 'rejected');
       if (failed >= 0) {
-        await Promise.allSettled(loaded.map((r) => (r.status === 'fulfilled' ? r.value.unload() : undefined)));
+        const fresh = (r: PromiseSettledResult<ServedVersion>, i: number) =>
+          r.status === 'fulfilled' && served?.get(model.versions[i]!.version) === undefined;
+        await Promise.allSettled(
+          loaded.map((r, i) => (fresh(r, i) ? (r as PromiseFulfilledResult<ServedVersion>).value.unload() : undefined)),
+        );
         for (const [i, result] of loaded.entries())
           states.set(model.versions[i]!.version, {
             state: 'UNAVAILABLE',
@@ -143,6 +155,7 @@ export class ModelManager {
     const current = this.served.get(name)?.versions;
     await Promise.all(
       [...previous.versions.values()].map(async (version) => {
+        if (current?.get(version.version) === version) return; // kept (load with keepServed)
         if (current?.get(version.version) === undefined)
           states.set(version.version, { state: 'UNLOADING', reason: '' });
         await version.unload();

@@ -84,13 +84,16 @@ export class RolloutController {
 
   /** One round: follow each endpoint's deployment and judge the rollouts in progress. Never throws. */
   async tick(): Promise<void> {
-    for (const endpoint of this.service.rollouts.keys()) {
-      try {
-        await this.#round(endpoint);
-      } catch (error) {
-        this.options.events?.failed?.(endpoint, errorMessage(error));
-      }
-    }
+    // Endpoints independently: one slow load does not hold the others' rollouts.
+    await Promise.all(
+      [...this.service.rollouts.keys()].map(async (endpoint) => {
+        try {
+          await this.#round(endpoint);
+        } catch (error) {
+          this.options.events?.failed?.(endpoint, errorMessage(error));
+        }
+      }),
+    );
   }
 
   async #round(endpoint: string): Promise<void> {
@@ -169,7 +172,9 @@ export class RolloutController {
     if (same && sameVersions(loaded, wanted)) return;
     if (wanted.some((v) => !loaded.includes(v))) {
       try {
-        await this.service.manager.load(await this.repository.versions(record, union(wanted, loaded)));
+        await this.service.manager.load(await this.repository.versions(record, union(wanted, loaded)), {
+          keepServed: true,
+        });
       } catch (error) {
         // A challenger that cannot even be loaded is rolled back (the champion keeps serving); anything else is
         // retried at the next round.
@@ -184,7 +189,8 @@ export class RolloutController {
     }
     rollout.update(snapshotOf(record));
     const now = this.service.manager.versionsOf(endpoint).map((v) => v.version);
-    if (!sameVersions(now, wanted)) await this.service.manager.load(await this.repository.versions(record, wanted));
+    if (!sameVersions(now, wanted))
+      await this.service.manager.load(await this.repository.versions(record, wanted), { keepServed: true });
     // Only now: a failed load above is retried at the next round.
     this.#seen.set(endpoint, record);
     if (before !== undefined && !same) this.options.events?.decided?.(endpoint, before, record);
