@@ -7,7 +7,8 @@ import { plainData, sampleTensor } from '../../test-support/samples.js';
 import type { InferenceRequest, InferenceResponse, InferInput, InferOutput } from '../types.js';
 import { decodeModelInferRequest, encodeModelInferRequest, encodeModelInferResponse } from './codec.js';
 import { INFERENCE_SERVICE, loadInferenceProto, type ModelInferRequestMessage } from './proto.js';
-import { readModelInferRequest, writeModelInferResponseFrame } from './wire.js';
+import { readModelInferRequest } from './wire-read.js';
+import { writeModelInferResponseFrame } from './wire-write.js';
 
 // The hand-written codec against protobufjs (through @grpc/proto-loader), the reference for our .proto.
 const modelInfer = (loadInferenceProto()[INFERENCE_SERVICE] as ServiceDefinition).ModelInfer!;
