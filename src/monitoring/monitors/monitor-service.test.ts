@@ -15,6 +15,7 @@ import { TriggerService } from '../../pipelines/triggers/trigger-service.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
 import { openSqlStore } from '../../store/sql/sql-metadata-store.js';
 import { MonitorService } from './monitor-service.js';
+import { weatherPrediction } from './test-support/monitor-fixture.js';
 
 const TRAIN = fileURLToPath(new URL('../../../examples/train-pipeline.ts', import.meta.url));
 
@@ -202,24 +203,14 @@ describe('monitors', () => {
     await s.addVersion('winter');
     const summer = (await readFile(slices.summer, 'utf8')).trim().split('\n').slice(1);
     await store.predictions.append(
-      summer.map((line, i) => {
-        const [, precipitation, tempMax, tempMin, wind] = line.split(',');
-        return {
+      summer.map((line, i) =>
+        weatherPrediction(line, {
           deployment: 'rain',
           requestId: `q${i}`,
           modelName: 'seattle-rain',
-          modelVersion: '1',
           at: Date.UTC(2026, 0, 1) - 1000 + i,
-          features: {
-            precipitation: Number(precipitation),
-            temp_max: Number(tempMax),
-            temp_min: Number(tempMin),
-            wind: Number(wind),
-          },
-          prediction: 'sun',
-          scores: null,
-        };
-      }),
+        }),
+      ),
     );
     await s.monitors.add('rain-traffic', {
       reference: 'weather-c@1',

@@ -10,12 +10,33 @@ import { ModelRegistry } from '../../../registry/model-registry.js';
 import { trackingRunLookup } from '../../../registry/sources.js';
 import { DeploymentService } from '../../../serving/traffic/deployment-service.js';
 import type { MetadataStore } from '../../../store/metadata-store.js';
+import type { NewPrediction } from '../../../store/monitors.js';
 import { storeBackends } from '../../../store/sql/test-support/fresh-stores.js';
 import { DATASET_CONTEXT_TAG } from '../../../store/tracking.js';
 import { TrackingService } from '../../../tracking/service.js';
 import { MonitorService } from '../monitor-service.js';
 
 export type Season = 'winter' | 'summer';
+
+/** One line of the Seattle weather CSV logged as a prediction (`sun`, version 1) with its four measurements. */
+export function weatherPrediction(
+  line: string,
+  where: Pick<NewPrediction, 'deployment' | 'requestId' | 'modelName' | 'at'>,
+): NewPrediction {
+  const [, precipitation, tempMax, tempMin, wind] = line.split(',');
+  return {
+    ...where,
+    modelVersion: '1',
+    features: {
+      precipitation: Number(precipitation),
+      temp_max: Number(tempMax),
+      temp_min: Number(tempMin),
+      wind: Number(wind),
+    },
+    prediction: 'sun',
+    scores: null,
+  };
+}
 const MONTHS: Record<Season, number[]> = { winter: [12, 1, 2], summer: [6, 7, 8] };
 
 /**
@@ -110,23 +131,13 @@ export async function monitorFixture(options: { store?: (store: MetadataStore) =
     async logPredictions(deployment: string, season: Season): Promise<number> {
       return realStore.predictions.append(
         days(season).map((line) => {
-          const [, precipitation, tempMax, tempMin, wind] = line.split(',');
           requests++;
-          return {
+          return weatherPrediction(line, {
             deployment,
             requestId: `r${requests}`,
             modelName: 'rain',
-            modelVersion: '1',
             at: Date.UTC(2025, 0, 1) + requests * 1000,
-            features: {
-              precipitation: Number(precipitation),
-              temp_max: Number(tempMax),
-              temp_min: Number(tempMin),
-              wind: Number(wind),
-            },
-            prediction: 'sun',
-            scores: null,
-          };
+          });
         }),
       );
     },
