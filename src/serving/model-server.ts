@@ -4,9 +4,8 @@
  * ready only once every model is loaded and warm — then the models load.
  * `osprey serve`, the tests and the benchmarks all start the server this way.
  */
-import type { FastifyInstance } from 'fastify';
 import { startGrpcServer } from './grpc/server.js';
-import { createServingHttpServer } from './http/server.js';
+import { startServingHttpServer } from './http/server.js';
 import { InferenceService } from './inference-service.js';
 import { ModelManager } from './model-manager.js';
 import type { ModelRepository } from './model-repository.js';
@@ -44,7 +43,6 @@ export interface ModelServerOptions {
 
 export interface RunningModelServer {
   readonly service: InferenceService;
-  readonly http: FastifyInstance;
   /** e.g. `http://127.0.0.1:8000` */
   readonly httpUrl: string;
   /** e.g. `127.0.0.1:8001`; undefined without gRPC. */
@@ -71,11 +69,12 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
     await predictionLogger?.close();
     throw error;
   }
-  const http = createServingHttpServer(
+  const http = await startServingHttpServer(
     service,
+    options.host,
+    options.httpPort,
     options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes },
   );
-  await http.listen({ host: options.host, port: options.httpPort });
   const grpc =
     options.grpcPort === null
       ? undefined
@@ -92,13 +91,10 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
     throw error;
   }
   service.markStarted();
-  const address = http.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.httpPort;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     service,
-    http,
-    httpUrl: `http://${host}:${port}`,
+    httpUrl: `http://${host}:${http.port}`,
     grpcAddress: grpc === undefined ? undefined : `${host}:${grpc.port}`,
     predictionLogger,
     close,

@@ -4,8 +4,8 @@
  * Inference Protocol asks for `{"error": …}`; the rest is for machines). An overloaded model (a full queue, a
  * queue timeout) is 503 with `Retry-After`.
  */
-import type { FastifyReply } from 'fastify';
 import { type ErrorCode, errorMessage, isOspreyError } from '../../core/errors.js';
+import type { HttpResponse } from './http1/response.js';
 
 export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
@@ -51,6 +51,6 @@ export function edgeError(status: number, code: ErrorCode, message: string): Htt
   return { status, headers: {}, body: JSON.stringify({ error: message, code }) };
 }
 
-export function sendError(reply: FastifyReply, error: HttpError): FastifyReply {
-  return reply.code(error.status).headers(error.headers).type('application/json').send(error.body);
+export function errorResponse(error: HttpError): HttpResponse {
+  return { status: error.status, headers: { ...error.headers, 'content-type': 'application/json' }, body: error.body };
 }

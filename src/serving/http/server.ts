@@ -1,55 +1,80 @@
 /**
- * The model server's REST API (Fastify): the Open Inference Protocol V2 with Triton's binary tensor data,
- * model repository and statistics extensions, and Prometheus metrics at `/metrics`. It receives the
- * InferenceService (interfaces only); `osprey serve` is its composition root.
+ * The model server's REST API: the Open Inference Protocol V2 with Triton's binary tensor data, model repository
+ * and statistics extensions, and Prometheus metrics at `/metrics`, served by our HTTP/1.1 layer (http1/, on
+ * `node:net`). It receives the InferenceService (interfaces only); `osprey serve` is its composition root.
  *
- * Inference requests are answered on the `http` server before Fastify sees them (infer-handler.ts: the hot path
- * measured at about half the throughput through Fastify's routing and reply machinery). Other bodies are taken raw
- * (a Buffer, whatever the content type, bounded by `maxBodyBytes`) and decoded where used.
+ * Inference is matched first (the hot path: one regular expression); the other routes (model-routes.ts) are
+ * tried in order. HEAD is answered as GET without the body. Paths are matched before percent-decoding, so an
+ * encoded `/` stays inside the model name.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { ErrorCode } from '../../core/errors.js';
+import { invalidArgument } from '../../core/errors.js';
 import type { InferenceService } from '../inference-service.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../protocol/rest-request.js';
-import { edgeError, httpError, sendError } from './errors.js';
-import { inferHandler, matchInfer } from './infer-handler.js';
-import { registerModelRoutes } from './model-routes.js';
+import { edgeError, errorResponse, httpError } from './errors.js';
+import type { HttpRequest } from './http1/connection.js';
+import type { HttpResponse } from './http1/response.js';
+import { Http1Server } from './http1/server.js';
+import { inferHandler } from './infer-handler.js';
+import { modelRoutes } from './model-routes.js';
 
 export interface ServingHttpOptions {
   /** Largest request body accepted (JSON and binary data together). */
   readonly maxBodyBytes?: number;
 }
 
-export function createServingHttpServer(service: InferenceService, options: ServingHttpOptions = {}): FastifyInstance {
+const INFER_PATH = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?\/infer$/;
+
+export function startServingHttpServer(
+  service: InferenceService,
+  host: string,
+  port: number,
+  options: ServingHttpOptions = {},
+): Promise<Http1Server> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const infer = inferHandler(service, maxBodyBytes);
-  const app = Fastify({
-    serverFactory: (fastifyHandler) =>
-      createServer((request: IncomingMessage, response: ServerResponse) => {
-        const target = matchInfer(request);
-        if (target === undefined) fastifyHandler(request, response);
-        else infer(request, response, target);
-      }),
-    bodyLimit: maxBodyBytes,
-    logger: false,
-    keepAliveTimeout: 65_000,
-    return503OnClosing: true,
-    frameworkErrors: (error, _request, reply) =>
-      sendError(
-        reply as unknown as FastifyReply,
-        edgeError(400, 'INVALID_ARGUMENT', `invalid request: ${error.message}`),
-      ),
+  const routes = modelRoutes(service);
+
+  const handler = async (request: HttpRequest): Promise<HttpResponse> => {
+    const query = request.target.indexOf('?');
+    const path = query === -1 ? request.target : request.target.slice(0, query);
+    try {
+      if (request.method === 'POST') {
+        const match = INFER_PATH.exec(path);
+        if (match !== null) {
+          const [model, version] = decodeParams(match);
+          return await infer(request, model!, version);
+        }
+      }
+      const method = request.method === 'HEAD' ? 'GET' : request.method;
+      for (const route of routes) {
+        if (route.method !== method) continue;
+        const match = route.path.exec(path);
+        if (match !== null) return await route.answer(decodeParams(match), request.body);
+      }
+      return errorResponse(edgeError(404, 'NOT_FOUND', `no endpoint ${request.method} ${path}`));
+    } catch (error) {
+      return errorResponse(httpError(error));
+    }
+  };
+
+  return Http1Server.listen(host, port, { handler, refusal, maxBodyBytes });
+}
+
+/** A request refused by the HTTP layer, in the same error shape as the rest of the API. */
+function refusal(status: number, message: string): HttpResponse {
+  const code: ErrorCode = status === 503 ? 'UNAVAILABLE' : status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT';
+  const response = errorResponse(edgeError(status, code, message));
+  return status === 503 ? { ...response, headers: { ...response.headers, 'retry-after': '1' } } : response;
+}
+
+function decodeParams(match: RegExpExecArray): (string | undefined)[] {
+  return match.slice(1).map((part) => {
+    if (part === undefined) return undefined;
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw invalidArgument(`malformed percent-encoding in ${JSON.stringify(part)}`);
+    }
   });
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
-    if (error.statusCode !== undefined && error.statusCode < 500 && error.code?.startsWith('FST_'))
-      return sendError(reply, edgeError(error.statusCode, 'INVALID_ARGUMENT', error.message));
-    return sendError(reply, httpError(error));
-  });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, edgeError(404, 'NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`)),
-  );
-  registerModelRoutes(app, service);
-  return app;
 }
