@@ -1,5 +1,5 @@
 /**
- * A unary-only gRPC server straight on `node:http2` ("gRPC over HTTP2", grpc/grpc doc/PROTOCOL-HTTP2.md):
+ * A unary-only gRPC server on our HTTP/2 layer (h2/, "gRPC over HTTP2", grpc/grpc doc/PROTOCOL-HTTP2.md):
  * a request is a POST to `/<service>/<method>` with `content-type: application/grpc…` carrying one
  * length-prefixed message; the response is HEADERS, one length-prefixed message and trailers with
  * `grpc-status`, or a trailers-only response for an error (`grpc-status`, percent-encoded `grpc-message`).
@@ -13,15 +13,10 @@
  * `grpc-accept-encoding: identity`), `grpc-timeout` (DEADLINE_EXCEEDED when the answer is later), a bound on the
  * request message size (RESOURCE_EXHAUSTED), client cancellation (the answer is dropped).
  */
-import {
-  createServer,
-  type Http2Server,
-  type Http2Session,
-  type IncomingHttpHeaders,
-  type ServerHttp2Stream,
-  type ServerStreamResponseOptions,
-} from 'node:http2';
 import { errorMessage, OspreyError } from '../../core/errors.js';
+import { H2Server } from './h2/server.js';
+import type { H2Stream } from './h2/stream.js';
+import { encodeHeaderBlock } from './hpack/encoder.js';
 
 /** gRPC status codes (grpc/grpc doc/statuscodes.md) used by the transport itself. */
 export const GrpcStatus = {
@@ -61,116 +56,91 @@ export interface RunningUnaryServer {
   close(graceMs?: number): Promise<void>;
 }
 
-const RESPONSE_HEADERS = { ':status': 200, 'content-type': 'application/grpc+proto' } as const;
-const OK_TRAILERS = { 'grpc-status': '0' } as const;
+const RESPONSE_FIELDS: readonly (readonly [string, string])[] = [
+  [':status', '200'],
+  ['content-type', 'application/grpc+proto'],
+];
+/** The blocks every successful call sends: encoded once (the encoder never indexes, so they suit any connection). */
+const OK_HEADERS = encodeHeaderBlock(RESPONSE_FIELDS);
+const OK_TRAILERS = encodeHeaderBlock([['grpc-status', '0']]);
 
 export async function startUnaryServer(
   host: string,
   port: number,
   options: UnaryServerOptions,
 ): Promise<RunningUnaryServer> {
-  const server: Http2Server = createServer({ maxSessionMemory: 64 });
-  const sessions = new Set<Http2Session>();
-  server.on('session', (session) => {
-    sessions.add(session);
-    session.on('close', () => sessions.delete(session));
-    session.on('error', () => {}); // a broken connection ends its calls; the server goes on
-  });
-  server.on('stream', (stream, headers) => handleStream(stream, headers, options));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(new OspreyError('UNAVAILABLE', `cannot listen for gRPC on ${host}:${port}: ${errorMessage(error)}`)),
-    );
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address();
-  return {
-    port: typeof address === 'object' && address !== null ? address.port : port,
-    close: (graceMs = 5000) =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const session of sessions) session.close(); // GOAWAY: calls in progress finish, no new ones
-        setTimeout(() => {
-          for (const session of sessions) session.destroy();
-        }, graceMs).unref();
-      }),
-  };
+  let server: H2Server;
+  try {
+    server = await H2Server.listen(host, port, {
+      handler: (stream) => handleStream(stream, options),
+      maxBodyBytes: options.maxMessageBytes + 5,
+    });
+  } catch (error) {
+    throw new OspreyError('UNAVAILABLE', `cannot listen for gRPC on ${host}:${port}: ${errorMessage(error)}`);
+  }
+  return { port: server.port, close: (graceMs = 5000) => server.close(graceMs) };
 }
 
-function handleStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, options: UnaryServerOptions): void {
-  stream.on('error', () => {}); // a reset by the client: nothing to answer
-  const refusal = refuse(headers, options);
+function handleStream(stream: H2Stream, options: UnaryServerOptions): void {
+  const refusal = refuse(stream.headers, options);
   if (refusal !== undefined) {
-    if (typeof refusal === 'number') respondHttp(stream, refusal);
+    if (typeof refusal === 'number') stream.respond(encodeHeaderBlock([[':status', String(refusal)]]));
     else fail(stream, refusal);
     return;
   }
-  const method = options.methods.get(headers[':path'] ?? '')!;
-  const deadline = parseTimeout(headers['grpc-timeout']);
-  const limit = options.maxMessageBytes + 5;
-  const chunks: Buffer[] = [];
-  let received = 0;
-  let refused = false;
-  stream.on('data', (chunk: Buffer) => {
-    if (refused) return;
-    received += chunk.byteLength;
-    if (received > limit) {
-      refused = true;
-      chunks.length = 0;
-      fail(stream, {
-        code: GrpcStatus.RESOURCE_EXHAUSTED,
-        message: `the request message is larger than the limit of ${options.maxMessageBytes} bytes`,
-      });
-    } else chunks.push(chunk);
-  });
-  stream.on('end', () => {
-    if (refused) return;
-    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
-    const message = unframe(body);
-    if (typeof message === 'string') {
-      fail(stream, { code: GrpcStatus.INTERNAL, message });
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    if (deadline !== undefined)
-      timer = setTimeout(
-        () => fail(stream, { code: GrpcStatus.DEADLINE_EXCEEDED, message: 'the deadline passed before the answer' }),
-        deadline,
-      );
-    let answer: Buffer | Promise<Buffer>;
-    try {
-      answer = method.handle(message);
-    } catch (error) {
-      if (timer !== undefined) clearTimeout(timer);
-      fail(stream, options.toCallError(error));
-      return;
-    }
-    if (answer instanceof Promise)
-      answer.then(
-        (bytes) => {
-          if (timer !== undefined) clearTimeout(timer);
-          succeed(stream, bytes, method.framed === true);
-        },
-        (error: unknown) => {
-          if (timer !== undefined) clearTimeout(timer);
-          fail(stream, options.toCallError(error));
-        },
-      );
-    else {
-      if (timer !== undefined) clearTimeout(timer);
-      succeed(stream, answer, method.framed === true);
-    }
-  });
+  if (stream.body === undefined) {
+    fail(stream, {
+      code: GrpcStatus.RESOURCE_EXHAUSTED,
+      message: `the request message is larger than the limit of ${options.maxMessageBytes} bytes`,
+    });
+    return;
+  }
+  const method = options.methods.get(stream.headers.get(':path') ?? '')!;
+  const deadline = parseTimeout(stream.headers.get('grpc-timeout'));
+  const message = unframe(stream.body);
+  if (typeof message === 'string') {
+    fail(stream, { code: GrpcStatus.INTERNAL, message });
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  if (deadline !== undefined)
+    timer = setTimeout(
+      () => fail(stream, { code: GrpcStatus.DEADLINE_EXCEEDED, message: 'the deadline passed before the answer' }),
+      deadline,
+    );
+  let answer: Buffer | Promise<Buffer>;
+  try {
+    answer = method.handle(message);
+  } catch (error) {
+    if (timer !== undefined) clearTimeout(timer);
+    fail(stream, options.toCallError(error));
+    return;
+  }
+  if (answer instanceof Promise)
+    answer.then(
+      (bytes) => {
+        if (timer !== undefined) clearTimeout(timer);
+        succeed(stream, bytes, method.framed === true);
+      },
+      (error: unknown) => {
+        if (timer !== undefined) clearTimeout(timer);
+        fail(stream, options.toCallError(error));
+      },
+    );
+  else {
+    if (timer !== undefined) clearTimeout(timer);
+    succeed(stream, answer, method.framed === true);
+  }
 }
 
 /** Why a call is refused before its message is read: an HTTP status, or a gRPC status; undefined to go on. */
-function refuse(headers: IncomingHttpHeaders, options: UnaryServerOptions): number | CallError | undefined {
-  if (headers[':method'] !== 'POST') return 405;
-  const contentType = headers['content-type'];
-  if (typeof contentType !== 'string' || !contentType.startsWith('application/grpc')) return 415;
-  if (!options.methods.has(headers[':path'] ?? ''))
-    return { code: GrpcStatus.UNIMPLEMENTED, message: `unknown method ${headers[':path']}` };
-  const encoding = headers['grpc-encoding'];
+function refuse(headers: ReadonlyMap<string, string>, options: UnaryServerOptions): number | CallError | undefined {
+  if (headers.get(':method') !== 'POST') return 405;
+  const contentType = headers.get('content-type');
+  if (contentType === undefined || !contentType.startsWith('application/grpc')) return 415;
+  const path = headers.get(':path') ?? '';
+  if (!options.methods.has(path)) return { code: GrpcStatus.UNIMPLEMENTED, message: `unknown method ${path}` };
+  const encoding = headers.get('grpc-encoding');
   if (encoding !== undefined && encoding !== 'identity')
     return {
       code: GrpcStatus.UNIMPLEMENTED,
@@ -190,8 +160,7 @@ function unframe(body: Buffer): Buffer | string {
   return body.subarray(5);
 }
 
-function succeed(stream: ServerHttp2Stream, answer: Buffer, framed: boolean): void {
-  if (stream.destroyed || stream.headersSent) return;
+function succeed(stream: H2Stream, answer: Buffer, framed: boolean): void {
   let frame = answer;
   if (!framed) {
     frame = Buffer.allocUnsafe(5 + answer.byteLength);
@@ -199,40 +168,20 @@ function succeed(stream: ServerHttp2Stream, answer: Buffer, framed: boolean): vo
     frame.writeUInt32BE(answer.byteLength, 1);
     answer.copy(frame, 5);
   }
-  stream.respond(RESPONSE_HEADERS, RESPOND_OPTIONS);
-  stream.on('wantTrailers', sendOkTrailers); // emitted once per stream
-  stream.end(frame);
-}
-
-/**
- * No `date` header: gRPC has no use for it, and it costs a header per call (`sendDate` is an option of Node's
- * respond() that @types/node does not list).
- */
-const RESPOND_OPTIONS: ServerStreamResponseOptions = Object.freeze({ waitForTrailers: true, sendDate: false });
-const FAIL_OPTIONS: ServerStreamResponseOptions = Object.freeze({ endStream: true, sendDate: false });
-
-/** `wantTrailers` listener (`this` is the stream): one function for every call, no closure per call. */
-function sendOkTrailers(this: ServerHttp2Stream): void {
-  this.sendTrailers(OK_TRAILERS);
+  stream.respond(OK_HEADERS, frame, OK_TRAILERS);
 }
 
 /** A trailers-only response. */
-function fail(stream: ServerHttp2Stream, error: CallError): void {
-  if (stream.destroyed || stream.headersSent) return;
+function fail(stream: H2Stream, error: CallError): void {
+  if (!stream.open) return;
   stream.respond(
-    {
-      ...RESPONSE_HEADERS,
-      ...error.trailers,
-      'grpc-status': String(error.code),
-      'grpc-message': encodeGrpcMessage(error.message),
-    },
-    FAIL_OPTIONS,
+    encodeHeaderBlock([
+      ...RESPONSE_FIELDS,
+      ...Object.entries(error.trailers ?? {}),
+      ['grpc-status', String(error.code)],
+      ['grpc-message', encodeGrpcMessage(error.message)],
+    ]),
   );
-}
-
-function respondHttp(stream: ServerHttp2Stream, status: number): void {
-  if (stream.destroyed || stream.headersSent) return;
-  stream.respond({ ':status': status }, { endStream: true });
 }
 
 /** grpc-message is percent-encoded: every byte outside printable ASCII, and '%' itself. */
@@ -248,8 +197,8 @@ export function encodeGrpcMessage(message: string): string {
 const TIMEOUT_UNITS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
 
 /** `grpc-timeout` (e.g. `100m`, `5S`) in milliseconds; undefined when absent or malformed. */
-function parseTimeout(value: string | string[] | undefined): number | undefined {
-  if (typeof value !== 'string') return undefined;
+function parseTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const match = /^(\d{1,8})([HMSmun])$/.exec(value);
   if (match === null) return undefined;
   return Math.max(0, Math.ceil(Number(match[1]) * TIMEOUT_UNITS[match[2]!]!));
