@@ -47,6 +47,13 @@ const STREAM_WINDOW = 1 << 20;
 const CONNECTION_WINDOW = 16 << 20;
 /** Output queued beyond this pauses reading until the socket drains. */
 const WRITE_BUFFER_LIMIT = 4 << 20;
+/** Ids of streams we reset or refused, remembered so that frames the client sent before it knew are ignored. */
+const REMEMBERED_RESETS = 1024;
+/** How long a client may take to finish its preface, a header block, or a request body it started. */
+const STALL_MS = 10_000;
+/** How long a connection may stay without streams, or stay unable to write, before it is closed. */
+const IDLE_MS = 300_000;
+const WRITE_STALL_MS = 30_000;
 const FORBIDDEN_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
 const REQUEST_PSEUDO_HEADERS = new Set([':method', ':scheme', ':path', ':authority']);
 
@@ -59,6 +66,11 @@ export class H2Connection implements StreamSink {
   private lastStreamId = 0;
   /** A header block waiting for CONTINUATION frames. */
   private continuing: { streamId: number; endStream: boolean; parts: Buffer[]; bytes: number } | undefined;
+  private readonly resetIds = new Set<number>();
+  /** Body bytes held for requests not yet whole, on every stream of the connection. */
+  private bufferedBodyBytes = 0;
+  private lastFrameAt = Date.now();
+  private writeBlockedSince: number | undefined;
   private sendWindow = DEFAULT_WINDOW;
   private peerInitialWindow = DEFAULT_WINDOW;
   private peerMaxFrameSize = DEFAULT_MAX_FRAME_SIZE;
@@ -74,7 +86,6 @@ export class H2Connection implements StreamSink {
   constructor(
     private readonly socket: Socket,
     private readonly options: H2ConnectionOptions,
-    private readonly onIdle: () => void = () => {},
   ) {
     this.decoder = new HpackDecoder({ maxHeaderListSize: options.maxHeaderListBytes });
     socket.setNoDelay(true);
@@ -109,8 +120,23 @@ export class H2Connection implements StreamSink {
     this.socket.destroy();
   }
 
+  /**
+   * Called by the server's sweep: a client stalled in its preface, a header block or a request body, or a
+   * connection that cannot write, is closed; one without streams for long is sent away (GOAWAY).
+   */
+  check(now: number): void {
+    if (this.failed) return;
+    const quiet = now - this.lastFrameAt;
+    const receiving = [...this.streams.values()].some((stream) => !stream.remoteEnded);
+    if ((!this.settingsRead || this.continuing !== undefined || receiving) && quiet > STALL_MS)
+      this.fail(ErrorCode.PROTOCOL_ERROR, 'the client stalled in the middle of a frame sequence or a request');
+    else if (this.writeBlockedSince !== undefined && now - this.writeBlockedSince > WRITE_STALL_MS) this.destroy();
+    else if (this.streams.size === 0 && quiet > IDLE_MS) this.goAway();
+  }
+
   private received(chunk: Buffer): void {
     if (this.failed) return;
+    this.lastFrameAt = Date.now();
     let bytes = this.buffer === undefined ? chunk : Buffer.concat([this.buffer, chunk]);
     try {
       if (!this.prefaceRead) {
@@ -220,12 +246,13 @@ export class H2Connection implements StreamSink {
     const block = this.continuing;
     if (block === undefined) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'CONTINUATION without HEADERS');
     block.parts.push(Buffer.from(payload));
-    block.bytes += payload.length;
+    // Frame headers count too: empty CONTINUATION frames must not be free.
+    block.bytes += FRAME_HEADER_BYTES + payload.length;
     if (block.bytes > 2 * this.options.maxHeaderListBytes)
       throw new H2ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, 'a header block larger than the advertised limit');
     if ((flags & Flag.END_HEADERS) === 0) return;
     this.continuing = undefined;
-    this.headerBlock(streamId, block.endStream, Buffer.concat(block.parts, block.bytes));
+    this.headerBlock(streamId, block.endStream, Buffer.concat(block.parts));
   }
 
   /** A whole header block: a new request, or the trailers of one being received. */
@@ -242,17 +269,24 @@ export class H2Connection implements StreamSink {
     }
     const existing = this.streams.get(streamId);
     if (existing !== undefined) {
-      if (existing.remoteEnded) throw new H2StreamError(streamId, ErrorCode.STREAM_CLOSED, 'HEADERS after the end');
+      if (existing.remoteEnded && !existing.oversized)
+        throw new H2StreamError(streamId, ErrorCode.STREAM_CLOSED, 'HEADERS after the end');
       if (!endStream) throw new H2StreamError(streamId, ErrorCode.PROTOCOL_ERROR, 'trailers must end the stream');
       existing.remoteEnded = true;
-      this.dispatch(existing);
+      if (!existing.dispatched) this.dispatch(existing);
+      this.finishIfDone(existing);
       return;
     }
-    if (streamId <= this.lastStreamId)
+    if (streamId <= this.lastStreamId) {
+      if (this.resetIds.has(streamId)) return; // sent before the client learnt of our reset
       throw new H2ConnectionError(ErrorCode.STREAM_CLOSED, `HEADERS on closed stream ${streamId}`);
+    }
     if (streamId % 2 === 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, `stream ${streamId} is even`);
     this.lastStreamId = streamId;
-    if (this.goingAway) return; // after GOAWAY new streams are ignored; the client retries them elsewhere
+    if (this.goingAway) {
+      this.remember(streamId); // after GOAWAY new streams are ignored; the client retries them elsewhere
+      return;
+    }
     if (tooLarge !== undefined) throw new H2StreamError(streamId, ErrorCode.REFUSED_STREAM, tooLarge);
     if (this.streams.size >= this.options.maxConcurrentStreams)
       throw new H2StreamError(streamId, ErrorCode.REFUSED_STREAM, 'too many concurrent streams');
@@ -297,15 +331,20 @@ export class H2Connection implements StreamSink {
       stream.received += body.length;
       if (stream.received > this.options.maxBodyBytes) {
         stream.oversized = true;
-        stream.parts.length = 0;
+        this.release(stream);
         this.dispatch(stream); // answered now (the handler sees no body); the rest is read and dropped
-      } else if (body.length > 0) stream.parts.push(body);
+      } else if (this.bufferedBodyBytes + body.length > 2 * this.options.maxBodyBytes) {
+        throw new H2StreamError(streamId, ErrorCode.ENHANCE_YOUR_CALM, 'too many request bytes held at once');
+      } else if (body.length > 0) {
+        stream.parts.push(Buffer.from(body)); // a copy: the read it came in is not kept alive
+        this.bufferedBodyBytes += body.length;
+      }
     }
     if (endStream) {
       stream.remoteEnded = true;
       if (!stream.dispatched) this.dispatch(stream);
       this.finishIfDone(stream);
-    } else if (stream.receiveWindow < STREAM_WINDOW / 2) {
+    } else if (!stream.done && stream.receiveWindow < STREAM_WINDOW / 2) {
       this.queue(windowUpdateFrame(streamId, STREAM_WINDOW - stream.receiveWindow));
       stream.receiveWindow = STREAM_WINDOW;
     }
@@ -317,7 +356,11 @@ export class H2Connection implements StreamSink {
     if (streamId > this.lastStreamId)
       throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, `RST_STREAM on idle stream ${streamId}`);
     const stream = this.streams.get(streamId);
-    if (stream !== undefined) this.close(stream);
+    if (stream === undefined) return;
+    // A request still being computed keeps its place among the concurrent streams until its answer is dropped:
+    // otherwise opening and resetting streams at once would start unbounded work (CVE-2023-44487).
+    if (stream.dispatched && !stream.done) stream.cancelled = true;
+    else this.close(stream);
   }
 
   private settings(flags: number, streamId: number, payload: Buffer): void {
@@ -377,7 +420,7 @@ export class H2Connection implements StreamSink {
     stream.dispatched = true;
     if (!stream.oversized)
       stream.body = stream.parts.length === 1 ? stream.parts[0]! : Buffer.concat(stream.parts, stream.received);
-    stream.parts.length = 0;
+    this.release(stream);
     try {
       this.options.handler(stream);
     } catch {
@@ -385,7 +428,17 @@ export class H2Connection implements StreamSink {
     }
   }
 
+  /** The stream's body parts no longer count as held. */
+  private release(stream: H2Stream): void {
+    for (const part of stream.parts) this.bufferedBodyBytes -= part.length;
+    stream.parts.length = 0;
+  }
+
   respond(stream: H2Stream, headerBlock: Buffer, data: Buffer | undefined, trailerBlock: Buffer | undefined): void {
+    if (stream.cancelled) {
+      this.close(stream);
+      return;
+    }
     if (stream.done || this.failed || this.socket.destroyed) return;
     const ends = data === undefined && trailerBlock === undefined;
     this.headerFrames(stream.id, headerBlock, ends);
@@ -420,11 +473,12 @@ export class H2Connection implements StreamSink {
     return true;
   }
 
+  /** Every waiting answer sends what the windows now allow: one stream out of window holds no other. */
   private sendBlocked(): void {
-    while (this.blocked.length > 0) {
-      const stream = this.blocked[0]!;
-      if (!stream.done && stream.pending !== undefined && !this.sendPending(stream)) return;
-      this.blocked.shift();
+    for (let i = 0; i < this.blocked.length && this.sendWindow > 0; ) {
+      const stream = this.blocked[i]!;
+      if (stream.done || stream.pending === undefined || this.sendPending(stream)) this.blocked.splice(i, 1);
+      else i++;
     }
   }
 
@@ -457,13 +511,20 @@ export class H2Connection implements StreamSink {
 
   private resetStream(streamId: number, code: number): void {
     this.queue(rstStreamFrame(streamId, code));
+    this.remember(streamId);
     const stream = this.streams.get(streamId);
     if (stream !== undefined) this.close(stream);
+  }
+
+  private remember(streamId: number): void {
+    this.resetIds.add(streamId);
+    if (this.resetIds.size > REMEMBERED_RESETS) this.resetIds.delete(this.resetIds.values().next().value!);
   }
 
   private close(stream: H2Stream): void {
     stream.done = true;
     stream.pending = undefined;
+    this.release(stream);
     this.streams.delete(stream.id);
     this.endIfIdle();
   }
@@ -472,7 +533,6 @@ export class H2Connection implements StreamSink {
     if (this.goingAway && this.streams.size === 0) {
       this.flush();
       this.socket.end();
-      this.onIdle();
     }
   }
 
@@ -491,7 +551,6 @@ export class H2Connection implements StreamSink {
     this.failed = true;
     for (const stream of this.streams.values()) stream.done = true;
     this.streams.clear();
-    this.onIdle();
   }
 
   private queue(bytes: Buffer): void {
@@ -517,9 +576,13 @@ export class H2Connection implements StreamSink {
       for (const part of output) this.socket.write(part);
       this.socket.uncork();
     }
-    if (this.socket.writableLength > WRITE_BUFFER_LIMIT && !this.socket.isPaused()) {
+    if (this.socket.writableLength > WRITE_BUFFER_LIMIT && this.writeBlockedSince === undefined) {
+      this.writeBlockedSince = Date.now();
       this.socket.pause();
-      this.socket.once('drain', () => this.socket.resume());
+      this.socket.once('drain', () => {
+        this.writeBlockedSince = undefined;
+        this.socket.resume();
+      });
     }
   }
 }

@@ -121,7 +121,7 @@ function headersFrame(
   return bytes;
 }
 
-function dataFrame(streamId: number, data: Buffer | string, flags = Flag.END_STREAM): Buffer {
+function dataFrame(streamId: number, data: Buffer | string, flags: number = Flag.END_STREAM): Buffer {
   const payload = Buffer.from(data);
   const bytes = frame(FrameType.DATA, flags, streamId, payload.length);
   payload.copy(bytes, 9);
@@ -264,12 +264,43 @@ describe('HTTP/2 server', () => {
       for (let id = 1; id <= 17; id += 2) client.send(headersFrame(id, '/wait/100'));
       assert.equal(await client.reset(17), ErrorCode.REFUSED_STREAM, 'the 9th concurrent stream is refused');
       client.send(rawFrame(FrameType.RST_STREAM, 0, 1, Buffer.from([0, 0, 0, ErrorCode.CANCEL])));
+      client.send(headersFrame(19, '/wait/0'));
+      assert.equal(
+        await client.reset(19),
+        ErrorCode.REFUSED_STREAM,
+        'a reset stream still being computed keeps its place (no rapid-reset bypass of the limit)',
+      );
       await client.until((fs) => fs.filter((f) => f.type === FrameType.HEADERS).length >= 7 * 2);
       const answered = new Set(client.frames.filter((f) => f.type === FrameType.HEADERS).map((f) => f.streamId));
       assert.deepEqual(
         [...answered].sort((a, b) => a - b),
         [3, 5, 7, 9, 11, 13, 15],
       );
+    } finally {
+      client.close();
+    }
+  });
+
+  it('bounds header blocks in frames too, and ignores trailers of a stream it reset', async () => {
+    const flood = await RawClient.open(port);
+    const empty = rawFrame(FrameType.CONTINUATION, 0, 1, Buffer.alloc(0));
+    flood.send(headersFrame(1, '/echo', 0), ...Array.from({ length: 16_000 }, () => empty));
+    assert.equal((await flood.goaway()).code, ErrorCode.ENHANCE_YOUR_CALM, 'empty CONTINUATION frames are counted');
+    flood.close();
+
+    const client = await RawClient.open(port);
+    try {
+      // Stream 1 outgrows the body limit (4 MiB): answered 413 and reset; its trailers, already sent, are ignored.
+      const chunk = Buffer.alloc(16_384);
+      const frames = [headersFrame(1, '/echo', Flag.END_HEADERS)];
+      for (let sent = 0; sent <= 4 << 20; sent += chunk.length) frames.push(dataFrame(1, chunk, 0));
+      const trailers = encodeHeaderBlock([['x-trailer', '1']]);
+      frames.push(rawFrame(FrameType.HEADERS, Flag.END_HEADERS | Flag.END_STREAM, 1, trailers));
+      frames.push(headersFrame(3, '/echo', Flag.END_HEADERS), dataFrame(3, 'after'));
+      client.send(...frames);
+      await client.until((fs) => fs.some((f) => f.type === FrameType.DATA && f.streamId === 3));
+      assert.equal(await client.reset(1), ErrorCode.NO_ERROR);
+      assert.ok(!client.frames.some((f) => f.type === FrameType.GOAWAY), 'the connection goes on');
     } finally {
       client.close();
     }
@@ -352,5 +383,18 @@ describe('HTTP/2 server', () => {
     );
     assert.ok(!client.frames.some((f) => f.streamId === 3), 'stream 3, begun after GOAWAY, was not');
     assert.ok(client.closed);
+  });
+
+  it('closes within its grace period even when a client keeps a connection open and silent', async () => {
+    const own = await H2Server.listen('127.0.0.1', 0, { handler, maxBodyBytes: 1024 });
+    // Half-open: it reads our GOAWAY and end of stream, but never closes its own side.
+    const silent = connect({ port: own.port, host: '127.0.0.1', allowHalfOpen: true });
+    silent.on('error', () => {});
+    silent.resume();
+    await new Promise((resolve) => silent.once('connect', resolve));
+    const ended = new Promise((resolve) => silent.once('end', () => resolve(true)));
+    await own.close(200); // resolves once the grace period has passed and the server destroyed what was left
+    assert.equal(await ended, true, 'the client saw the server end the connection');
+    silent.destroy();
   });
 });

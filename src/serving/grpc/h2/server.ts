@@ -13,6 +13,7 @@ export type H2ServerOptions = Pick<H2ConnectionOptions, 'handler' | 'maxBodyByte
 
 export class H2Server {
   private readonly connections = new Set<H2Connection>();
+  private readonly sweep: NodeJS.Timeout;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -20,9 +21,15 @@ export class H2Server {
     options: H2ConnectionOptions,
   ) {
     server.on('connection', (socket) => {
-      const connection = new H2Connection(socket, options, () => this.connections.delete(connection));
+      const connection = new H2Connection(socket, options);
       this.connections.add(connection);
+      socket.on('close', () => this.connections.delete(connection));
     });
+    this.sweep = setInterval(() => {
+      const now = Date.now();
+      for (const connection of this.connections) connection.check(now);
+    }, 1000);
+    this.sweep.unref();
   }
 
   static async listen(host: string, port: number, options: H2ServerOptions): Promise<H2Server> {
@@ -48,6 +55,7 @@ export class H2Server {
     this.closing ??= new Promise<void>((resolve) => {
       this.server.close(() => {
         clearTimeout(force);
+        clearInterval(this.sweep);
         resolve();
       });
       for (const connection of this.connections) connection.goAway();

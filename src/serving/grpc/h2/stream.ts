@@ -20,6 +20,8 @@ export class H2Stream {
   /** The request went to the handler. */
   dispatched = false;
   oversized = false;
+  /** The client reset the stream while its request was being computed: the answer will be dropped. */
+  cancelled = false;
   /** The answer went out whole (or the stream was reset): nothing more is sent. */
   done = false;
   /** Body parts as they arrived, and their total. */
@@ -42,7 +44,7 @@ export class H2Stream {
 
   /** Whether an answer can still be sent (not answered, not reset, connection up). */
   get open(): boolean {
-    return !this.done;
+    return !this.done && !this.cancelled;
   }
 
   /**

@@ -43,7 +43,8 @@ export interface ConnectionOptions {
 const PIPELINE_BUFFER_BYTES = 64 * 1024;
 /** How long a connection that is closing keeps reading (and dropping) what the client sends. */
 const LINGER_MS = 2000;
-const EMPTY = Buffer.alloc(0);
+/** Empty lines accepted before a request line (RFC 9112 §2.2 asks for at least one). */
+const MAX_LEADING_EMPTY_LINES = 8;
 
 export class Http1Connection {
   /** When the current wait ends (epoch ms); Infinity while a handler runs. */
@@ -52,12 +53,17 @@ export class Http1Connection {
   private headSearchFrom = 0;
   private head: RequestHead | undefined;
   private requestStarted = 0;
-  private lengthBody: { buffer: Buffer; filled: number } | undefined;
+  private leadingEmptyLines = 0;
+  private lengthBody: { parts: Buffer[]; filled: number } | undefined;
   private chunked: ChunkedBody | undefined;
   private busy = false;
   private dispatching = false;
   private closing = false;
   private finished = false;
+  /** The client closed its side: requests already received are answered, then ours closes. */
+  private clientEnded = false;
+  /** `socket.bytesWritten` when the deadline was last checked: a response still draining is not cut off. */
+  private writtenAtCheck = 0;
 
   constructor(
     readonly socket: Socket,
@@ -66,6 +72,10 @@ export class Http1Connection {
     this.deadline = Date.now() + options.headersTimeoutMs;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.received(chunk));
+    socket.on('end', () => {
+      this.clientEnded = true;
+      if (!this.busy) this.parse();
+    });
     socket.on('error', () => socket.destroy());
   }
 
@@ -77,12 +87,22 @@ export class Http1Connection {
   /** The server is closing: an idle connection closes now; a busy one after its answer; a half-received request is dropped. */
   shutDown(): void {
     this.closing = true;
-    if (!this.busy) this.socket.destroy();
+    if (this.busy) return;
+    if (this.socket.writableLength > 0) this.finish();
+    else this.socket.destroy();
   }
 
-  /** Called by the server's sweep once `deadline` has passed. */
-  expire(): void {
-    if (this.finished || this.idle) this.socket.destroy();
+  /**
+   * Called by the server's sweep once `deadline` has passed. A response still going out (the client reading,
+   * however slowly) earns another period; otherwise an idle or closing connection is closed and a request that
+   * stopped halfway is answered 408.
+   */
+  expire(now: number): void {
+    const written = this.socket.bytesWritten;
+    if (this.socket.writableLength > 0 && written !== this.writtenAtCheck) {
+      this.writtenAtCheck = written;
+      this.deadline = now + (this.finished ? LINGER_MS : this.options.keepAliveTimeoutMs);
+    } else if (this.finished || this.idle) this.socket.destroy();
     else if (!this.busy) this.refuse(new HttpProtocolError(408, 'the request was not received in time'));
   }
 
@@ -105,30 +125,39 @@ export class Http1Connection {
   private parse(): void {
     try {
       while (!this.busy && !this.finished && (this.pending !== undefined || this.head !== undefined)) {
-        if (this.head === undefined ? !this.readHead() : !this.readBody()) return;
+        if (this.head === undefined ? !this.readHead() : !this.readBody()) break;
       }
     } catch (error) {
       if (!(error instanceof HttpProtocolError)) throw error;
       this.refuse(error);
     }
+    // A client that closed its side gets the answers to what it sent whole; a request it left unfinished is dropped.
+    if (this.clientEnded && !this.busy && !this.finished) this.finish();
   }
 
   private readHead(): boolean {
-    const bytes = this.pending!;
-    // RFC 9112 §2.2: empty lines before a request line are ignored.
-    let start = 0;
-    while (start + 1 < bytes.length && bytes[start] === 13 && bytes[start + 1] === 10) start += 2;
-    const end = bytes.indexOf('\r\n\r\n', Math.max(start, this.headSearchFrom), 'latin1');
+    // RFC 9112 §2.2: a few empty lines before a request line are ignored.
+    while (this.pending !== undefined && this.pending[0] === 13 && this.pending[1] === 10) {
+      if (++this.leadingEmptyLines > MAX_LEADING_EMPTY_LINES)
+        throw new HttpProtocolError(400, 'too many empty lines before the request line');
+      this.take(2);
+    }
+    const bytes = this.pending;
+    if (bytes === undefined) return false;
+    const end = bytes.indexOf('\r\n\r\n', this.headSearchFrom, 'latin1');
     if (end === -1) {
-      if (bytes.length - start > this.options.maxHeaderBytes)
+      if (bytes.length > this.options.maxHeaderBytes)
         throw new HttpProtocolError(431, `the request head is larger than ${this.options.maxHeaderBytes} bytes`);
+      if (bytes.indexOf('\n\n', 0, 'latin1') !== -1)
+        throw new HttpProtocolError(400, 'request head lines must end with CRLF');
       this.headSearchFrom = Math.max(0, bytes.length - 3);
       return false;
     }
-    if (end - start > this.options.maxHeaderBytes)
+    if (end > this.options.maxHeaderBytes)
       throw new HttpProtocolError(431, `the request head is larger than ${this.options.maxHeaderBytes} bytes`);
-    const head = parseRequestHead(bytes.toString('latin1', start, end), this.options);
+    const head = parseRequestHead(bytes.toString('latin1', 0, end), this.options);
     this.take(end + 4);
+    this.leadingEmptyLines = 0;
     this.headSearchFrom = 0;
     this.head = head;
     this.deadline = this.requestStarted + this.options.requestTimeoutMs;
@@ -159,19 +188,21 @@ export class Http1Connection {
       this.take(end);
     } else {
       const length = head.body.length;
-      const bytes = this.pending ?? EMPTY;
-      if (this.lengthBody === undefined && bytes.length >= length) {
-        body = bytes.subarray(0, length);
+      const bytes = this.pending;
+      if (this.lengthBody === undefined && (bytes?.length ?? 0) >= length) {
+        body = length === 0 ? Buffer.alloc(0) : bytes!.subarray(0, length);
         this.take(length);
       } else {
-        if (bytes.length === 0) return false;
-        this.lengthBody ??= { buffer: Buffer.allocUnsafe(length), filled: 0 };
+        // Parts as they arrive (views of the socket's reads, all body but the last), joined once whole.
+        if (bytes === undefined) return false;
+        this.lengthBody ??= { parts: [], filled: 0 };
         const into = this.lengthBody;
-        const copied = bytes.copy(into.buffer, into.filled, 0, Math.min(bytes.length, length - into.filled));
-        into.filled += copied;
-        this.take(copied);
+        const part = bytes.subarray(0, Math.min(bytes.length, length - into.filled));
+        into.parts.push(part);
+        into.filled += part.length;
+        this.take(part.length);
         if (into.filled < length) return false;
-        body = into.buffer;
+        body = Buffer.concat(into.parts, length);
         this.lengthBody = undefined;
       }
     }

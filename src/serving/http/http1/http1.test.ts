@@ -167,10 +167,16 @@ describe('HTTP/1.1 server', () => {
       ['GET / HTTP/1.1\r\nHost: t\r\n folded\r\n\r\n', 400, /folding/],
       ['GET / HTTP/1.1\r\nHost : t\r\n\r\n', 400, /header name/],
       ['GET / HTTP/1.1\r\nHost: t\r\nNoColon\r\n\r\n', 400, /header line/],
-      ['GET / HTTP/1.1\r\nHost: t\nX: y\r\n\r\n', 400, /CR, LF or NUL/],
+      ['GET / HTTP/1.1\r\nHost: t\nX: y\r\n\r\n', 400, /control character/],
+      ['GET / HTTP/1.1\r\nHost: t\r\nX: a\x01b\r\n\r\n', 400, /control character/],
+      ['GET / HTTP/1.1\r\nHost: t\r\nHost: u\r\n\r\n', 400, /more than one Host/],
+      // bare LF lines: refused as they are (or, once a CRLF CRLF follows, as a malformed request line)
+      ['GET / HTTP/1.1\nHost: t\n\n', 400, /CRLF|request line/],
+      [`${'\r\n'.repeat(9)}GET / HTTP/1.1\r\nHost: t\r\n\r\n`, 400, /empty lines/],
       ['GET / HTTP/1.1\r\nHost: t\r\nExpect: magic\r\n\r\n', 417, /expectation/],
       ['POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n', 400, /HTTP\/1\.0/],
       ['POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400, /chunk size/],
+      ['POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5 \r\n', 400, /chunk size/],
       ['POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n', 400, /longer than/],
       ['POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\nab\r\n', 400, /CRLF/],
     ];
@@ -182,6 +188,35 @@ describe('HTTP/1.1 server', () => {
       assert.equal(answers[0]!.headers.connection, 'close');
     }
     assert.ok(!seen.some((r) => r.target === '/never'), 'nothing after a refused request reaches a route');
+  });
+
+  it('answers a client that closed its sending side, pipelined requests included, then closes', async () => {
+    const answers = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+      });
+      socket.on('end', () => resolve(text));
+      socket.end(`${post('/slow/50', 'a')}${post('/b', 'b')}${'\r\n'}GET /c HTTP/1.1\r\nHost`);
+    });
+    assert.deepEqual(
+      answers.match(/POST \S+ \w/g),
+      ['POST /slow/50 a', 'POST /b b'],
+      'both whole requests answered; the unfinished one dropped',
+    );
+  });
+
+  it('counts chunk framing against the body limit, and accepts a few empty lines before a request', async () => {
+    const chunks = '1;ext=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\nx\r\n'.repeat(30);
+    const [refused] = await exchange(
+      port,
+      [`POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}0\r\n\r\n`],
+      1,
+    );
+    assert.equal(refused!.status, 413, '30 data bytes, but 1,800 bytes of framing');
+    const [answer] = await exchange(port, [`\r\n\r\n${post('/after-empty-lines', 'y')}`], 1);
+    assert.equal(answer!.body, 'POST /after-empty-lines y');
   });
 
   it('bounds bodies (declared or chunked) and heads', async () => {
@@ -273,7 +308,7 @@ describe('HTTP/1.1 server', () => {
       [500, 500, 200],
     );
     assert.match(answers[0]!.body, /boom/);
-    assert.match(answers[1]!.body, /CR, LF or NUL/);
+    assert.match(answers[1]!.body, /CR, LF or NUL/, 'the route’s bad header, refused by the response writer');
     assert.equal(answers[1]!.headers['x-c'], undefined, 'no header was injected');
   });
 

@@ -68,6 +68,7 @@ export function parseRequestHead(text: string, limits: HeadLimits): RequestHead 
     if (!isToken(rawName)) throw new HttpProtocolError(400, `malformed header name ${quote(rawName)}`);
     const name = rawName.toLowerCase();
     const value = fieldValue(text, colon + 1, end, name);
+    if (name === 'host' && headers.has('host')) throw new HttpProtocolError(400, 'more than one Host header');
     if (name === 'content-length') {
       if (contentLength !== undefined && contentLength !== value)
         throw new HttpProtocolError(400, 'differing content-length headers');
@@ -106,7 +107,7 @@ function unsupported(version: string): never {
   throw new HttpProtocolError(400, `malformed HTTP version ${quote(version)}`);
 }
 
-/** The value between `from` and `to` without surrounding spaces and tabs; CR, LF and NUL are refused. */
+/** The value between `from` and `to` without surrounding spaces and tabs; control characters but tab are refused. */
 function fieldValue(text: string, from: number, to: number, name: string): string {
   let start = from;
   let end = to;
@@ -114,7 +115,8 @@ function fieldValue(text: string, from: number, to: number, name: string): strin
   while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c === 13 || c === 10 || c === 0) throw new HttpProtocolError(400, `header ${name} holds a CR, LF or NUL`);
+    if ((c < 32 && c !== 9) || c === 127)
+      throw new HttpProtocolError(400, `header ${name} holds a control character (${c})`);
   }
   return text.slice(start, end);
 }

@@ -44,13 +44,14 @@ export class Http1Server {
     });
     this.sweep = setInterval(() => {
       const now = Date.now();
-      for (const connection of this.connections) if (connection.deadline <= now) connection.expire();
+      for (const connection of this.connections) if (connection.deadline <= now) connection.expire(now);
     }, checkIntervalMs);
     this.sweep.unref();
   }
 
   static async listen(host: string, port: number, options: Http1ServerOptions): Promise<Http1Server> {
-    const server = createServer({ noDelay: true });
+    // Half-open: a client that shuts down its sending side still gets its answers (as with node:http).
+    const server = createServer({ noDelay: true, allowHalfOpen: true });
     const http = new Http1Server(server, { ...DEFAULTS, ...options }, options.checkIntervalMs ?? 1000);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -67,12 +68,20 @@ export class Http1Server {
     return typeof address === 'object' && address !== null ? address.port : 0;
   }
 
-  /** Stops accepting connections; idle ones close now, busy ones after their answer; resolves once all are closed. */
-  close(): Promise<void> {
+  /**
+   * Stops accepting connections; idle ones close now, busy ones after their answer (for at most `graceMs`, then
+   * every connection is destroyed); resolves once all are closed.
+   */
+  close(graceMs = 5000): Promise<void> {
     this.closed ??= new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        for (const connection of this.connections) connection.socket.destroy();
+      }, graceMs);
+      force.unref();
       // The sweep goes on until the last connection is gone: it ends lingering ones.
       this.server.close(() => {
         clearInterval(this.sweep);
+        clearTimeout(force);
         resolve();
       });
       for (const connection of this.connections) connection.shutDown();
