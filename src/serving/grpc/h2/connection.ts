@@ -1,13 +1,13 @@
 /**
  * One HTTP/2 connection, server side, cleartext with prior knowledge (RFC 9113 §3.3 — how gRPC clients connect):
  * the client preface, then frames. Requests are gathered per stream (HEADERS + CONTINUATION through one HPACK
- * decoder, DATA up to a byte limit) and handed to the handler whole; answers are framed by stream.ts's `respond`
- * and leave through flow control (the peer's connection and stream windows, its largest frame size). Frames ready
- * in the same tick go out in one write: a batch of answers on one connection costs one system call.
+ * decoder, DATA up to a byte limit) and handed to the handler whole; a stream's `respond` goes to outbound.ts,
+ * which frames the answer within the peer's windows and writes what is ready in one tick at once (a batch of
+ * answers on one connection costs one system call).
  *
  * Protocol violations are connection errors (GOAWAY with the RFC's code, then close) or stream errors
  * (RST_STREAM), as RFC 9113 §5.4 classifies them. Our receive windows are opened again as data is consumed: the
- * byte limit per request, not flow control, bounds what a client can make us hold.
+ * byte limits per request and per connection, not flow control, bound what a client can make us hold.
  */
 import type { Socket } from 'node:net';
 import { HpackDecoder } from '../hpack/decoder.js';
@@ -32,6 +32,8 @@ import {
   settingsFrame,
   windowUpdateFrame,
 } from './frames.js';
+import { Outbound } from './outbound.js';
+import { requestHeaders } from './request-headers.js';
 import { H2Stream, type StreamSink } from './stream.js';
 
 export interface H2ConnectionOptions {
@@ -45,8 +47,6 @@ export interface H2ConnectionOptions {
 /** What we let a peer send before we open windows again: per stream, and for the connection. */
 const STREAM_WINDOW = 1 << 20;
 const CONNECTION_WINDOW = 16 << 20;
-/** Output queued beyond this pauses reading until the socket drains. */
-const WRITE_BUFFER_LIMIT = 4 << 20;
 /** Ids of streams we reset or refused, remembered so that frames the client sent before it knew are ignored. */
 const REMEMBERED_RESETS = 1024;
 /** How long a client may take to finish its preface, a header block, or a request body it started. */
@@ -54,8 +54,6 @@ const STALL_MS = 10_000;
 /** How long a connection may stay without streams, or stay unable to write, before it is closed. */
 const IDLE_MS = 300_000;
 const WRITE_STALL_MS = 30_000;
-const FORBIDDEN_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
-const REQUEST_PSEUDO_HEADERS = new Set([':method', ':scheme', ':path', ':authority']);
 
 export class H2Connection implements StreamSink {
   private buffer: Buffer | undefined;
@@ -70,16 +68,9 @@ export class H2Connection implements StreamSink {
   /** Body bytes held for requests not yet whole, on every stream of the connection. */
   private bufferedBodyBytes = 0;
   private lastFrameAt = Date.now();
-  private writeBlockedSince: number | undefined;
-  private sendWindow = DEFAULT_WINDOW;
   private peerInitialWindow = DEFAULT_WINDOW;
-  private peerMaxFrameSize = DEFAULT_MAX_FRAME_SIZE;
   private receiveWindow = CONNECTION_WINDOW;
-  /** Streams whose answers wait for window, in the order they were answered. */
-  private readonly blocked: H2Stream[] = [];
-  private output: Buffer[] = [];
-  private outputBytes = 0;
-  private flushScheduled = false;
+  private readonly outbound: Outbound;
   private goingAway = false;
   private failed = false;
 
@@ -88,11 +79,12 @@ export class H2Connection implements StreamSink {
     private readonly options: H2ConnectionOptions,
   ) {
     this.decoder = new HpackDecoder({ maxHeaderListSize: options.maxHeaderListBytes });
+    this.outbound = new Outbound(socket, (stream) => this.answered(stream));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.closed());
-    this.queue(
+    this.outbound.queue(
       settingsFrame([
         [Setting.MAX_CONCURRENT_STREAMS, options.maxConcurrentStreams],
         [Setting.INITIAL_WINDOW_SIZE, STREAM_WINDOW],
@@ -100,7 +92,7 @@ export class H2Connection implements StreamSink {
         [Setting.ENABLE_PUSH, 0],
       ]),
     );
-    this.queue(windowUpdateFrame(0, CONNECTION_WINDOW - DEFAULT_WINDOW));
+    this.outbound.queue(windowUpdateFrame(0, CONNECTION_WINDOW - DEFAULT_WINDOW));
   }
 
   /** Streams started and not yet finished. */
@@ -112,7 +104,7 @@ export class H2Connection implements StreamSink {
   goAway(): void {
     if (this.goingAway || this.failed) return;
     this.goingAway = true;
-    this.queue(goawayFrame(this.lastStreamId, ErrorCode.NO_ERROR, 'the server is shutting down'));
+    this.outbound.queue(goawayFrame(this.lastStreamId, ErrorCode.NO_ERROR, 'the server is shutting down'));
     this.endIfIdle();
   }
 
@@ -130,7 +122,8 @@ export class H2Connection implements StreamSink {
     const receiving = [...this.streams.values()].some((stream) => !stream.remoteEnded);
     if ((!this.settingsRead || this.continuing !== undefined || receiving) && quiet > STALL_MS)
       this.fail(ErrorCode.PROTOCOL_ERROR, 'the client stalled in the middle of a frame sequence or a request');
-    else if (this.writeBlockedSince !== undefined && now - this.writeBlockedSince > WRITE_STALL_MS) this.destroy();
+    else if (this.outbound.writeBlockedSince !== undefined && now - this.outbound.writeBlockedSince > WRITE_STALL_MS)
+      this.destroy();
     else if (this.streams.size === 0 && quiet > IDLE_MS) this.goAway();
   }
 
@@ -210,7 +203,7 @@ export class H2Connection implements StreamSink {
       case FrameType.PING:
         if (streamId !== 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'PING on a stream');
         if (payload.length !== 8) throw new H2ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'PING must carry 8 bytes');
-        if ((flags & Flag.ACK) === 0) this.queue(pingAckFrame(payload));
+        if ((flags & Flag.ACK) === 0) this.outbound.queue(pingAckFrame(payload));
         return;
       case FrameType.GOAWAY:
         if (streamId !== 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'GOAWAY on a stream');
@@ -305,7 +298,7 @@ export class H2Connection implements StreamSink {
     if (this.receiveWindow < 0)
       throw new H2ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'DATA beyond the connection window');
     if (this.receiveWindow < CONNECTION_WINDOW / 2) {
-      this.queue(windowUpdateFrame(0, CONNECTION_WINDOW - this.receiveWindow));
+      this.outbound.queue(windowUpdateFrame(0, CONNECTION_WINDOW - this.receiveWindow));
       this.receiveWindow = CONNECTION_WINDOW;
     }
     const stream = this.streams.get(streamId);
@@ -345,7 +338,7 @@ export class H2Connection implements StreamSink {
       if (!stream.dispatched) this.dispatch(stream);
       this.finishIfDone(stream);
     } else if (!stream.done && stream.receiveWindow < STREAM_WINDOW / 2) {
-      this.queue(windowUpdateFrame(streamId, STREAM_WINDOW - stream.receiveWindow));
+      this.outbound.queue(windowUpdateFrame(streamId, STREAM_WINDOW - stream.receiveWindow));
       stream.receiveWindow = STREAM_WINDOW;
     }
   }
@@ -387,14 +380,14 @@ export class H2Connection implements StreamSink {
       } else if (id === Setting.MAX_FRAME_SIZE) {
         if (value < DEFAULT_MAX_FRAME_SIZE || value > 16_777_215)
           throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, `SETTINGS_MAX_FRAME_SIZE ${value} out of range`);
-        this.peerMaxFrameSize = value;
+        this.outbound.peerMaxFrameSize = value;
       } else if (id === Setting.ENABLE_PUSH && value > 1) {
         throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'SETTINGS_ENABLE_PUSH must be 0 or 1');
       }
       // HEADER_TABLE_SIZE: our encoder never indexes, so any size suits it; other settings do not concern us.
     }
-    this.queue(SETTINGS_ACK);
-    this.sendBlocked();
+    this.outbound.queue(SETTINGS_ACK);
+    this.outbound.sendBlocked();
   }
 
   private windowUpdate(streamId: number, payload: Buffer): void {
@@ -402,8 +395,8 @@ export class H2Connection implements StreamSink {
     const increment = payload.readUInt32BE(0) & MAX_WINDOW;
     if (streamId === 0) {
       if (increment === 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'a WINDOW_UPDATE of 0');
-      this.sendWindow += increment;
-      if (this.sendWindow > MAX_WINDOW)
+      this.outbound.sendWindow += increment;
+      if (this.outbound.sendWindow > MAX_WINDOW)
         throw new H2ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'the connection window above 2^31-1');
     } else {
       const stream = this.streams.get(streamId);
@@ -413,7 +406,7 @@ export class H2Connection implements StreamSink {
       if (stream.sendWindow > MAX_WINDOW)
         throw new H2StreamError(streamId, ErrorCode.FLOW_CONTROL_ERROR, 'the stream window above 2^31-1');
     }
-    this.sendBlocked();
+    this.outbound.sendBlocked();
   }
 
   private dispatch(stream: H2Stream): void {
@@ -440,62 +433,7 @@ export class H2Connection implements StreamSink {
       return;
     }
     if (stream.done || this.failed || this.socket.destroyed) return;
-    const ends = data === undefined && trailerBlock === undefined;
-    this.headerFrames(stream.id, headerBlock, ends);
-    if (ends) {
-      this.answered(stream);
-      return;
-    }
-    stream.pending = { data: data ?? Buffer.alloc(0), offset: 0, trailerBlock };
-    if (!this.sendPending(stream)) this.blocked.push(stream);
-  }
-
-  /** Sends what flow control allows of a stream's answer; true once all of it (trailers included) is out. */
-  private sendPending(stream: H2Stream): boolean {
-    const pending = stream.pending!;
-    const { data, trailerBlock } = pending;
-    while (pending.offset < data.length || (data.length === 0 && trailerBlock === undefined)) {
-      const size = Math.min(data.length - pending.offset, stream.sendWindow, this.sendWindow, this.peerMaxFrameSize);
-      if (size <= 0 && data.length > 0) return false;
-      const last = pending.offset + size === data.length && trailerBlock === undefined;
-      const head = frame(FrameType.DATA, last ? Flag.END_STREAM : 0, stream.id, 0);
-      head.writeUIntBE(size, 0, 3);
-      this.queue(head);
-      if (size > 0) this.queue(data.subarray(pending.offset, pending.offset + size));
-      pending.offset += size;
-      stream.sendWindow -= size;
-      this.sendWindow -= size;
-      if (data.length === 0) break;
-    }
-    if (trailerBlock !== undefined) this.headerFrames(stream.id, trailerBlock, true);
-    stream.pending = undefined;
-    this.answered(stream);
-    return true;
-  }
-
-  /** Every waiting answer sends what the windows now allow: one stream out of window holds no other. */
-  private sendBlocked(): void {
-    for (let i = 0; i < this.blocked.length && this.sendWindow > 0; ) {
-      const stream = this.blocked[i]!;
-      if (stream.done || stream.pending === undefined || this.sendPending(stream)) this.blocked.splice(i, 1);
-      else i++;
-    }
-  }
-
-  /** HEADERS, then CONTINUATION frames when the block is larger than the peer's frame size. */
-  private headerFrames(streamId: number, block: Buffer, endStream: boolean): void {
-    let offset = 0;
-    let type: number = FrameType.HEADERS;
-    do {
-      const size = Math.min(block.length - offset, this.peerMaxFrameSize);
-      const last = offset + size === block.length;
-      const flags = (last ? Flag.END_HEADERS : 0) | (endStream && type === FrameType.HEADERS ? Flag.END_STREAM : 0);
-      const bytes = frame(type, flags, streamId, size);
-      block.copy(bytes, FRAME_HEADER_BYTES, offset, offset + size);
-      this.queue(bytes);
-      offset += size;
-      type = FrameType.CONTINUATION;
-    } while (offset < block.length);
+    this.outbound.send(stream, headerBlock, data, trailerBlock);
   }
 
   /** The answer is out: the stream closes, or, if the client is still sending, is reset (RFC 9113 §8.1). */
@@ -510,7 +448,7 @@ export class H2Connection implements StreamSink {
   }
 
   private resetStream(streamId: number, code: number): void {
-    this.queue(rstStreamFrame(streamId, code));
+    this.outbound.queue(rstStreamFrame(streamId, code));
     this.remember(streamId);
     const stream = this.streams.get(streamId);
     if (stream !== undefined) this.close(stream);
@@ -531,15 +469,15 @@ export class H2Connection implements StreamSink {
 
   private endIfIdle(): void {
     if (this.goingAway && this.streams.size === 0) {
-      this.flush();
+      this.outbound.flush();
       this.socket.end();
     }
   }
 
   /** A connection error: GOAWAY with the code and why, then the connection closes. */
   private fail(code: number, message: string): void {
-    this.queue(goawayFrame(this.lastStreamId, code, message));
-    this.flush();
+    this.outbound.queue(goawayFrame(this.lastStreamId, code, message));
+    this.outbound.flush();
     this.failed = true;
     for (const stream of this.streams.values()) stream.done = true;
     this.streams.clear();
@@ -552,62 +490,4 @@ export class H2Connection implements StreamSink {
     for (const stream of this.streams.values()) stream.done = true;
     this.streams.clear();
   }
-
-  private queue(bytes: Buffer): void {
-    this.output.push(bytes);
-    this.outputBytes += bytes.length;
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      process.nextTick(() => this.flush());
-    }
-  }
-
-  /** Everything queued in one write: small frames copied into one buffer, large ones gathered by the kernel. */
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.output.length === 0 || this.socket.destroyed) return;
-    const output = this.output;
-    const bytes = this.outputBytes;
-    this.output = [];
-    this.outputBytes = 0;
-    if (bytes <= 64 * 1024) this.socket.write(output.length === 1 ? output[0]! : Buffer.concat(output, bytes));
-    else {
-      this.socket.cork();
-      for (const part of output) this.socket.write(part);
-      this.socket.uncork();
-    }
-    if (this.socket.writableLength > WRITE_BUFFER_LIMIT && this.writeBlockedSince === undefined) {
-      this.writeBlockedSince = Date.now();
-      this.socket.pause();
-      this.socket.once('drain', () => {
-        this.writeBlockedSince = undefined;
-        this.socket.resume();
-      });
-    }
-  }
-}
-
-/** A request's header fields as a map, checked as RFC 9113 §8.2–8.3 requires; a violation is a stream error. */
-function requestHeaders(streamId: number, fields: readonly [string, string][]): Map<string, string> {
-  const headers = new Map<string, string>();
-  let regularSeen = false;
-  for (const [name, value] of fields) {
-    const malformed = (why: string) => new H2StreamError(streamId, ErrorCode.PROTOCOL_ERROR, why);
-    if (name !== name.toLowerCase()) throw malformed(`header ${name} is not lower case`);
-    if (name.startsWith(':')) {
-      if (regularSeen) throw malformed(`pseudo-header ${name} after regular headers`);
-      if (!REQUEST_PSEUDO_HEADERS.has(name)) throw malformed(`unknown pseudo-header ${name}`);
-      if (headers.has(name)) throw malformed(`pseudo-header ${name} repeated`);
-      headers.set(name, value);
-      continue;
-    }
-    regularSeen = true;
-    if (FORBIDDEN_HEADERS.has(name)) throw malformed(`connection-specific header ${name}`);
-    if (name === 'te' && value !== 'trailers') throw malformed('te may only be "trailers"');
-    const earlier = headers.get(name);
-    headers.set(name, earlier === undefined ? value : `${earlier}, ${value}`);
-  }
-  for (const required of [':method', ':scheme', ':path'])
-    if (!headers.has(required)) throw new H2StreamError(streamId, ErrorCode.PROTOCOL_ERROR, `no ${required}`);
-  return headers;
 }

@@ -258,6 +258,26 @@ describe('HTTP/2 server', () => {
     }
   });
 
+  it('lets an answer whose stream has window go ahead of one waiting for its own window', async () => {
+    const client = await RawClient.open(port);
+    try {
+      // Stream 1 (200,000 bytes) takes the whole connection window (65,535) and its own; stream 3 waits.
+      client.send(headersFrame(1, '/big/200000'), headersFrame(3, '/big/30000'));
+      const bytes = (id: number) =>
+        client.frames
+          .filter((f) => f.type === FrameType.DATA && f.streamId === id)
+          .reduce((n, f) => n + f.payload.length, 0);
+      await client.until(() => bytes(1) === 65_535);
+      client.send(windowUpdateFrame(0, 1 << 20)); // the connection opens; stream 1's own window stays shut
+      await client.until((fs) =>
+        fs.some((f) => f.type === FrameType.HEADERS && f.streamId === 3 && (f.flags & Flag.END_STREAM) !== 0),
+      );
+      assert.deepEqual([bytes(1), bytes(3)], [65_535, 30_000]);
+    } finally {
+      client.close();
+    }
+  });
+
   it('refuses streams beyond the concurrency limit, and drops the answer of a stream the client reset', async () => {
     const client = await RawClient.open(port);
     try {
