@@ -9,7 +9,7 @@ import { HpackDecoder } from './decoder.js';
 import { encodeHeaderBlock } from './encoder.js';
 import { encodeHuffman } from './huffman.js';
 import { STATIC_TABLE } from './static-table.js';
-import { COOKIE, DATE_21, DATE_22, hex, throwsHpack } from './test-vectors.js';
+import { COOKIE, DATE_21, DATE_22, hex, throwsHpack } from './test-support/vectors.js';
 
 type Fields = Array<[string, string]>;
 

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeHuffman, encodeHuffman, HUFFMAN_CODE_LENGTHS, HUFFMAN_CODES } from './huffman.js';
-import { bits, COOKIE, DATE_21, hex, throwsHpack } from './test-vectors.js';
+import { bits, COOKIE, DATE_21, hex, throwsHpack } from './test-support/vectors.js';
 
 function huffman(bytes: Buffer): string {
   return decodeHuffman(bytes, 0, bytes.length);

@@ -1,6 +1,6 @@
 /** What the HPACK tests share: RFC 7541's printed bytes as Buffers, its example values, and the refusal check. */
 import * as assert from 'node:assert/strict';
-import { HpackError } from './errors.js';
+import { HpackError } from '../errors.js';
 
 /** Bytes from hex text, spaces and line breaks allowed (as RFC 7541 prints them). */
 export function hex(text: string): Buffer {
