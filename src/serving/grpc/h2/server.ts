@@ -5,7 +5,9 @@
  * that), so gRPC could not keep up with REST on it. What gRPC needs of HTTP/2 is small: whole unary requests and
  * answers, HPACK (../hpack), flow control, and graceful shutdown.
  */
+
 import { createServer, type Server } from 'node:net';
+import { boundPort, listenOn } from '../../listening.js';
 import { H2Connection, type H2ConnectionOptions } from './connection.js';
 
 export type H2ServerOptions = Pick<H2ConnectionOptions, 'handler' | 'maxBodyBytes'> &
@@ -35,19 +37,12 @@ export class H2Server {
   static async listen(host: string, port: number, options: H2ServerOptions): Promise<H2Server> {
     const server = createServer({ noDelay: true });
     const h2 = new H2Server(server, { maxConcurrentStreams: 256, maxHeaderListBytes: 64 * 1024, ...options });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(server, host, port);
     return h2;
   }
 
   get port(): number {
-    const address = this.server.address();
-    return typeof address === 'object' && address !== null ? address.port : 0;
+    return boundPort(this.server);
   }
 
   /** GOAWAY to every connection: calls begun are answered (for at most `graceMs`), then every connection closes. */

@@ -1,14 +1,16 @@
 /**
  * The model server's HTTP/1.1 server, on `node:net` (connection.ts does the protocol). Node's `http` module costs
  * about 65 µs of CPU per request on the 2-core machines this runs on — a bare `http` server answering a fixed
- * response reaches ~15k requests/s where a `net` server answering the same bytes reaches ~45k — and that overhead
- * alone kept the REST API from the issue's 10× Flask target. This layer does what the API needs and nothing else:
+ * response reaches ~15k requests/s where a `net` server answering the same bytes reaches ~45k (wrk, 16
+ * connections), so the REST API could never pass the first. This layer does what the API needs and nothing else:
  * whole bodies (bounded), keep-alive, pipelining, chunked request bodies, `Expect: 100-continue`, HEAD, timeouts,
  * and a strict parser (request-head.ts).
  *
  * Deadlines are checked by one sweep a second over the open connections, not by a timer per request.
  */
+
 import { createServer, type Server, type Socket } from 'node:net';
+import { boundPort, listenOn } from '../../listening.js';
 import { type ConnectionOptions, Http1Connection } from './connection.js';
 
 export type Http1ServerOptions = Pick<ConnectionOptions, 'handler' | 'refusal'> &
@@ -53,19 +55,12 @@ export class Http1Server {
     // Half-open: a client that shuts down its sending side still gets its answers (as with node:http).
     const server = createServer({ noDelay: true, allowHalfOpen: true });
     const http = new Http1Server(server, { ...DEFAULTS, ...options }, options.checkIntervalMs ?? 1000);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(server, host, port);
     return http;
   }
 
   get port(): number {
-    const address = this.server.address();
-    return typeof address === 'object' && address !== null ? address.port : 0;
+    return boundPort(this.server);
   }
 
   /**
