@@ -151,6 +151,9 @@ describe('REST API (V2)', () => {
       ['/v2/models/tabular/versions/9/infer', inferJson(1), {}, 404, /no version '9'/],
       ['/v2/models/tabular/infer', 'x'.repeat(2 << 20), {}, 413, /larger than the limit/],
       ['/v2/nothing', {}, {}, 404, /no endpoint POST \/v2\/nothing/],
+      // Names are percent-decoded after matching: an encoded '/' stays in the name; a bad escape is the client's.
+      ['/v2/models/tab%2Fular/infer', inferJson(1), {}, 404, /model 'tab\/ular' is not loaded/],
+      ['/v2/models/tab%E0ular/infer', inferJson(1), {}, 400, /malformed percent-encoding/],
     ];
     for (const [path, body, headers, status, message] of cases) {
       const response = await post(path, body, headers);
@@ -163,6 +166,7 @@ describe('REST API (V2)', () => {
     });
     assert.equal(nan.status, 400);
     assert.equal((await post('/v2/models/tabular/infer', inferJson(1))).status, 200);
+    assert.equal((await post('/v2/models/tab%75lar/infer', inferJson(1))).status, 200, 'an encoded name is decoded');
   });
 
   it('refuses requests beyond max_queue_size at once with 503, Retry-After and a structured error', async () => {

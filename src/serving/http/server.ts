@@ -70,7 +70,7 @@ function refusal(status: number, message: string): HttpResponse {
 
 function decodeParams(match: RegExpExecArray): (string | undefined)[] {
   return match.slice(1).map((part) => {
-    if (part === undefined) return undefined;
+    if (part === undefined || !part.includes('%')) return part;
     try {
       return decodeURIComponent(part);
     } catch {
