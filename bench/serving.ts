@@ -13,10 +13,8 @@
 // peers; medians are compared. OSPREY_BENCH_SECONDS (default 5) and OSPREY_BENCH_ROUNDS (default 3) bound the run.
 //   node --import tsx bench/serving.ts
 
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { connect, createServer as createHttp2Server, type ServerStreamResponseOptions } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,17 +30,26 @@ import { fixtureModelPath } from '../src/serving/test-support/fixtures.js';
 import { tempRepository } from '../src/serving/test-support/repository.js';
 import { openSqlStore } from '../src/store/sql/index.js';
 import { median, report } from './lib.js';
+import {
+  h2loadRun,
+  type MachineCpu,
+  type Measured,
+  nodeLoad,
+  withMachineCpu,
+  wrk,
+  wrkScript,
+} from './serving-generators.js';
+import {
+  grpcAnswer,
+  startBareGrpcServer,
+  startBareServer,
+  startFlask,
+  startHttpLayerCeiling,
+} from './serving-peers.js';
 
 const SECONDS = Number(process.env.OSPREY_BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.OSPREY_BENCH_ROUNDS ?? 3);
-const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ONE_ROW = Array.from({ length: 10 }, (_, i) => (i + 1) / 10);
-
-interface Measured {
-  rps: number;
-  p99Ms: number;
-  errors: number;
-}
 
 export async function benchServing(): Promise<void> {
   if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is not installed: apt-get install -y wrk');
@@ -84,11 +91,12 @@ export async function benchServing(): Promise<void> {
     await (await fetch(inferUrl('tabular'), { method: 'POST', body: oneRowBody })).arrayBuffer(),
   );
   const bare = await startBareServer(fixed);
+  const ceiling = await startHttpLayerCeiling(fixed.toString('utf8'));
   const grpcBodyBytes = grpcFrame(1);
   const bareGrpc = await startBareGrpcServer(
     await grpcAnswer(`http://${osprey.grpcAddress}`, `/${INFERENCE_SERVICE}/ModelInfer`, grpcBodyBytes),
   );
-  const flask = await startFlask();
+  const flask = await startFlask(oneRowBody);
   try {
     const jsonScript = await wrkScript(scratch, 'json.lua', Buffer.from(oneRowBody), {});
     const binary = binaryBody(64);
@@ -110,14 +118,15 @@ export async function benchServing(): Promise<void> {
     /** h2load counts HTTP statuses; a failed gRPC call is HTTP 200 too, so successes are counted by the server. */
     const grpcH2load = async (connections: number, streams: number) => {
       const before = await successes();
-      const result = await h2loadRun(grpcUrl, grpcBody, connections, streams);
+      const result = await h2loadRun(grpcUrl, grpcBody, connections, streams, SECONDS);
       return { ...result, errors: result.errors + Math.max(0, result.requests - ((await successes()) - before)) };
     };
-    const cpu = { restNode: [] as CpuSplit[], grpcNode: [] as CpuSplit[] };
+    const cpu = { restNode: [] as CpuSplit[], grpcNode: [] as CpuSplit[], osprey: [] as MachineCpu[] };
 
     const rounds = {
       osprey: [] as Measured[],
       bare: [] as Measured[],
+      ceiling: [] as Measured[],
       flask: [] as Measured[],
       grpc: [] as Measured[],
       grpc16: [] as Measured[],
@@ -135,31 +144,34 @@ export async function benchServing(): Promise<void> {
     };
     await wrk(inferUrl('tabular'), jsonScript, 16, 2); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
-      rounds.osprey.push(await wrk(inferUrl('tabular'), jsonScript, 16));
-      rounds.bare.push(await wrk(`${bare.url}/v2/models/tabular/infer`, jsonScript, 16));
-      if (flask) rounds.flask.push(await wrk(`${flask.url}/v2/models/tabular/infer`, jsonScript, 16));
+      const rest = await withMachineCpu(() => wrk(inferUrl('tabular'), jsonScript, 16, SECONDS));
+      rounds.osprey.push(rest.result);
+      if (rest.cpu) cpu.osprey.push(rest.cpu);
+      rounds.bare.push(await wrk(`${bare.url}/v2/models/tabular/infer`, jsonScript, 16, SECONDS));
+      rounds.ceiling.push(await wrk(`${ceiling.url}/v2/models/tabular/infer`, jsonScript, 16, SECONDS));
+      if (flask) rounds.flask.push(await wrk(`${flask.url}/v2/models/tabular/infer`, jsonScript, 16, SECONDS));
       if (h2load) {
         rounds.grpc.push(await grpcH2load(1, 16));
         rounds.grpc16.push(await grpcH2load(16, 1));
         const bareGrpcUrl = `${bareGrpc.url}/${INFERENCE_SERVICE}/ModelInfer`;
-        rounds.bareGrpc.push(await h2loadRun(bareGrpcUrl, grpcBody, 1, 16));
-        rounds.bareGrpc16.push(await h2loadRun(bareGrpcUrl, grpcBody, 16, 1));
+        rounds.bareGrpc.push(await h2loadRun(bareGrpcUrl, grpcBody, 1, 16, SECONDS));
+        rounds.bareGrpc16.push(await h2loadRun(bareGrpcUrl, grpcBody, 16, 1, SECONDS));
       }
-      const grpcNode = await withCpu(() => nodeLoad('grpc', osprey.grpcAddress!, 16, 1));
+      const grpcNode = await withCpu(() => nodeLoad('grpc', osprey.grpcAddress!, 16, 1, SECONDS));
       rounds.grpcNode.push(grpcNode.result);
       cpu.grpcNode.push(grpcNode.cpu);
-      const restNode = await withCpu(() => nodeLoad('rest', osprey.httpUrl, 16, 1));
+      const restNode = await withCpu(() => nodeLoad('rest', osprey.httpUrl, 16, 1, SECONDS));
       rounds.restNode.push(restNode.result);
       cpu.restNode.push(restNode.cpu);
-      rounds.logged.push(await wrk(inferUrl('tabular_logged'), jsonScript, 16));
-      rounds.binary64.push(await wrk(inferUrl('tabular'), binaryScript, 16));
-      rounds.binary64Workers.push(await wrk(inferUrl('tabular_workers'), binaryScript, 16));
-      rounds.binary64Wide.push(await wrk(inferUrl('tabular_wide'), binaryScript, 16));
+      rounds.logged.push(await wrk(inferUrl('tabular_logged'), jsonScript, 16, SECONDS));
+      rounds.binary64.push(await wrk(inferUrl('tabular'), binaryScript, 16, SECONDS));
+      rounds.binary64Workers.push(await wrk(inferUrl('tabular_workers'), binaryScript, 16, SECONDS));
+      rounds.binary64Wide.push(await wrk(inferUrl('tabular_wide'), binaryScript, 16, SECONDS));
       // Its peer in the same round (the machine's load changes from minute to minute), median taken like the rest.
       inProcessRounds.push(await inProcess.rowsPerSecond());
-      rounds.batchingOn.push(await wrk(inferUrl('tabular'), jsonScript, 64));
-      rounds.batchingOff.push(await wrk(inferUrl('tabular_nobatch'), jsonScript, 64));
-      rounds.batchingOnWorkers.push(await wrk(inferUrl('tabular_workers'), jsonScript, 64));
+      rounds.batchingOn.push(await wrk(inferUrl('tabular'), jsonScript, 64, SECONDS));
+      rounds.batchingOff.push(await wrk(inferUrl('tabular_nobatch'), jsonScript, 64, SECONDS));
+      rounds.batchingOnWorkers.push(await wrk(inferUrl('tabular_workers'), jsonScript, 64, SECONDS));
     }
     await inProcess.close();
     const inProcess64 = median(inProcessRounds);
@@ -188,6 +200,7 @@ export async function benchServing(): Promise<void> {
     report(`Model serving (tabular_classifier, ${SECONDS} s × ${ROUNDS} rounds, medians)`, [
       ['REST 1 row @16 (wrk): Osprey', fmt(m.osprey)],
       ['REST 1 row @16 (wrk): bare node http', fmt(m.bare)],
+      ["REST 1 row @16 (wrk): Osprey's HTTP layer, fixed answer", fmt(m.ceiling)],
       [
         `REST 1 row @16 (wrk): Flask+gunicorn`,
         flask ? fmt(m.flask) : 'not run (install python3-flask gunicorn python3-onnx)',
@@ -228,6 +241,10 @@ export async function benchServing(): Promise<void> {
       ['ratio Osprey / bare http', ratio(m.osprey?.rps, m.bare?.rps, 0.7)],
       // The limits the targets above meet on this machine: what the transports themselves reach.
       ['  limit: bare http / Flask', info(m.bare?.rps, m.flask?.rps)],
+      // The REST path with inference taking no time at all: 10× Flask needs inference nearly free.
+      ["  limit: Osprey's HTTP layer, fixed answer / Flask", info(m.ceiling?.rps, m.flask?.rps)],
+      ['  Osprey / its HTTP layer, fixed answer', info(m.osprey?.rps, m.ceiling?.rps)],
+      ['  CPU during REST @16 (cores busy of all)', machineCpu(cpu.osprey)],
       ['  limit: bare http2 (1 conn) / bare http', info(m.bareGrpc?.rps, m.bare?.rps)],
       ['  limit: bare http2 (16 conns) / bare http', info(m.bareGrpc16?.rps, m.bare?.rps)],
       ['  gRPC (h2load, 1 conn) / bare http2', info(m.grpc?.rps, m.bareGrpc?.rps)],
@@ -256,213 +273,13 @@ export async function benchServing(): Promise<void> {
   } finally {
     flask?.stop();
     bare.server.close();
+    await ceiling.server.close();
     bareGrpc.server.close();
     await osprey.close();
     await store.close();
     await repo.remove();
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/** A bare node http server: reads the body, answers a fixed response. */
-async function startBareServer(response: Buffer) {
-  const server = createServer((request, reply) => {
-    request.resume();
-    request.on('end', () => {
-      reply.writeHead(200, { 'content-type': 'application/json', 'content-length': response.byteLength });
-      reply.end(response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
-}
-
-/** One gRPC call over node:http2: the response's DATA bytes (the length-prefixed message). */
-async function grpcAnswer(origin: string, path: string, frame: Buffer): Promise<Buffer> {
-  const session = connect(origin);
-  try {
-    return await new Promise<Buffer>((resolve, reject) => {
-      const call = session.request({
-        ':method': 'POST',
-        ':path': path,
-        'content-type': 'application/grpc',
-        te: 'trailers',
-      });
-      const chunks: Buffer[] = [];
-      call.on('data', (chunk: Buffer) => chunks.push(chunk));
-      call.on('trailers', (trailers) => {
-        if (trailers['grpc-status'] !== '0') reject(new Error(`gRPC status ${trailers['grpc-status']}`));
-      });
-      call.on('end', () => resolve(Buffer.concat(chunks)));
-      call.on('error', reject);
-      call.end(frame);
-    });
-  } finally {
-    session.close();
-  }
-}
-
-/**
- * A bare node:http2 server answering every POST with a fixed gRPC response (the same headers, message and trailers
- * as our unary server's): what gRPC over node:http2 reaches on this machine with no work per call.
- */
-async function startBareGrpcServer(response: Buffer) {
-  const server = createHttp2Server();
-  server.on('stream', (stream) => {
-    stream.on('data', () => {});
-    stream.on('end', () => {
-      // As our server answers: no date header (`sendDate`, which @types/node does not list).
-      stream.respond({ ':status': 200, 'content-type': 'application/grpc+proto' }, {
-        waitForTrailers: true,
-        sendDate: false,
-      } as ServerStreamResponseOptions);
-      stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-      stream.end(response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
-}
-
-/** gunicorn (2 sync workers) serving bench/peers/flask_serving.py; undefined when Debian's packages are missing. */
-async function startFlask(): Promise<{ url: string; stop: () => void } | undefined> {
-  const check = spawnSync('/usr/bin/python3', ['-c', 'import flask, onnx, numpy']);
-  if (check.status !== 0 || spawnSync('gunicorn', ['--version']).error) return undefined;
-  const port = 18000 + Math.floor(Math.random() * 1000);
-  const child = spawn(
-    'gunicorn',
-    ['-w', '2', '-k', 'sync', '-b', `127.0.0.1:${port}`, '--chdir', join(HERE, 'peers'), 'flask_serving:app'],
-    { env: { ...process.env, OSPREY_BENCH_MODEL: fixtureModelPath('tabular_classifier') }, stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const up = await fetch(`${url}/v2/models/tabular/infer`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 10], data: ONE_ROW }] }),
-    }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return { url, stop: () => child.kill('SIGTERM') };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGTERM');
-  return undefined;
-}
-
-async function wrkScript(dir: string, name: string, body: Buffer, headers: Record<string, string>): Promise<string> {
-  const bodyFile = join(dir, `${name}.body`);
-  await writeFile(bodyFile, body);
-  const lines = [
-    'wrk.method = "POST"',
-    `local f = io.open("${bodyFile}", "rb")`,
-    'wrk.body = f:read("*a")',
-    'f:close()',
-    'wrk.headers["Content-Type"] = "application/json"',
-    ...Object.entries(headers).map(([k, v]) => `wrk.headers["${k}"] = "${v}"`),
-  ];
-  const script = join(dir, name);
-  await writeFile(script, `${lines.join('\n')}\n`);
-  return script;
-}
-
-/** Runs wrk in its own process (asynchronously: the servers measured live in this one). */
-async function wrk(url: string, script: string, connections: number, seconds = SECONDS): Promise<Measured> {
-  const out = await new Promise<string>((resolve, reject) =>
-    execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url], (error, stdout) =>
-      error ? reject(error) : resolve(stdout),
-    ),
-  );
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
-  const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out);
-  const scale = { us: 0.001, ms: 1, s: 1000 } as const;
-  const p99Ms = p99 ? Number(p99[1]) * scale[p99[2] as keyof typeof scale] : Number.NaN;
-  const errors =
-    Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) +
-    [...out.matchAll(/(connect|read|write|timeout) (\d+)/g)].reduce((s, x) => s + Number(x[2]), 0);
-  return { rps, p99Ms, errors };
-}
-
-function nodeLoad(
-  mode: 'grpc' | 'rest',
-  address: string,
-  concurrency: number,
-  rows: number,
-): Promise<Measured & { generatorCpuMs: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(HERE, 'serving-load.ts'),
-        mode,
-        address,
-        'tabular',
-        String(concurrency),
-        String(SECONDS),
-        String(rows),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', () => {
-      const result = JSON.parse(out.trim().split('\n').pop()!);
-      resolve({
-        rps: result.requests / result.seconds,
-        p99Ms: result.p99Ms,
-        errors: result.failures,
-        generatorCpuMs: result.cpuMs,
-      });
-    });
-  });
-}
-
-/** Runs h2load (HTTP/2) in its own process: POSTs of `body` with gRPC's headers. */
-async function h2loadRun(
-  url: string,
-  body: string,
-  connections: number,
-  streams: number,
-): Promise<Measured & { requests: number }> {
-  const out = await new Promise<string>((resolve, reject) =>
-    execFile(
-      'h2load',
-      [
-        `-c${connections}`,
-        `-m${streams}`,
-        '-t1',
-        `-D${SECONDS}`,
-        '-d',
-        body,
-        '-H',
-        'content-type: application/grpc',
-        '-H',
-        'te: trailers',
-        url,
-      ],
-      (error, stdout) => (error ? reject(error) : resolve(stdout)),
-    ),
-  );
-  const rps = Number(/finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(out)?.[1] ?? 0);
-  const requests = Number(/requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded/.exec(out)?.[1] ?? 0);
-  const failed = Number(/(\d+) failed, (\d+) errored/.exec(out)?.[1] ?? 0);
-  // h2load gives min/max/mean/sd of request times, no percentiles: the max bounds p99 from above.
-  const max = /time for request:\s+\S+\s+(\S+)/.exec(out)?.[1] ?? 'NaN';
-  return { rps, p99Ms: parseDuration(max), errors: failed, requests };
-}
-
-function parseDuration(text: string): number {
-  const match = /^([\d.]+)(us|ms|s)$/.exec(text);
-  if (!match) return Number.NaN;
-  return Number(match[1]) * { us: 0.001, ms: 1, s: 1000 }[match[2] as 'us' | 'ms' | 's'];
 }
 
 /** One gRPC message on the wire: a 0 (uncompressed) byte, the length (big-endian uint32), the ModelInfer request. */
@@ -509,6 +326,13 @@ function cpuSplit(splits: readonly CpuSplit[]): string {
   const server = median(splits.map((s) => s.serverMs)) / 1000;
   const generator = median(splits.map((s) => s.generatorMs)) / 1000;
   return `CPU s: server ${server.toFixed(1)}, generator ${generator.toFixed(1)}`;
+}
+
+function machineCpu(samples: readonly MachineCpu[]): string {
+  if (samples.length === 0) return 'n/a (no /proc/stat)';
+  const busy = median(samples.map((s) => s.busyCores));
+  const server = median(samples.map((s) => s.serverCores));
+  return `machine ${busy.toFixed(2)} of ${samples[0]!.cores}, server process ${server.toFixed(2)} (the rest: wrk, kernel, other)`;
 }
 
 /** A Triton binary request of `rows` rows: the JSON header, then the FP32 features. */

@@ -2,6 +2,7 @@
 // on 127.0.0.1; what reaches the store's prediction log (features, labels, scores, ids), overload drops counted
 // while inference succeeds, and nothing queued lost on close.
 import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +211,8 @@ describe('prediction log', () => {
       predictionLog: opener(join(home, 'osprey.db')),
     });
     try {
+      // The writer thread runs at the lowest CPU priority: Linux gives each thread its own nice value.
+      if (existsSync('/proc/thread-self')) assert.ok(threadNiceValues().includes(19), `${threadNiceValues()}`);
       await infer(server, 'named', featuresBody(2, 'from-worker'));
       await server.predictionLogger!.flush();
       const logged = await store.predictions.window('churn-prod');
@@ -239,5 +242,13 @@ describe('prediction log', () => {
     );
   });
 });
+
+/** The nice value of each thread of this process (Linux). */
+function threadNiceValues(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
 
 const isOverload = (p: { requestId: string }) => p.requestId.startsWith('overload-');

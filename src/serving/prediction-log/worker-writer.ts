@@ -1,15 +1,14 @@
 /**
  * A PredictionWriter on a worker thread (writer-worker.ts): the worker opens its own connection to the metadata
  * store with a function the composition root names (a module URL and an export, e.g. `openSqlStore` and the
- * database configuration), builds the records of each batch and appends them. The main thread only posts the
- * batch (tensors compacted to their own elements).
+ * database configuration), builds the records of each batch and appends them. The main thread only packs the
+ * batch (packed-batch.ts: one JSON text and one transferred buffer) and posts it.
  */
 import type { Worker } from 'node:worker_threads';
 import { OspreyError } from '../../core/errors.js';
-import type { Tensor } from '../tensor.js';
-import { compact } from '../threads/compact.js';
 import { startWorker } from '../threads/start-worker.js';
 import type { LoggedRequest } from './log-plan.js';
+import { type PackedBatch, packBatch } from './packed-batch.js';
 import type { PredictionWriter } from './writers.js';
 
 /** How the worker opens the store: `(await import(module))[exportName](...args)` resolving to a MetadataStore. */
@@ -19,7 +18,7 @@ export interface StoreOpener {
   readonly args: readonly unknown[];
 }
 
-export type WriterRequest = { type: 'write'; id: number; batch: LoggedRequest[] } | { type: 'close' };
+export type WriterRequest = { type: 'write'; id: number; batch: PackedBatch } | { type: 'close' };
 export type WriterReply =
   | { type: 'opened' }
   | { type: 'written'; id: number }
@@ -79,11 +78,11 @@ export class WorkerWriter implements PredictionWriter {
     if (this.closing !== undefined)
       return Promise.reject(new OspreyError('UNAVAILABLE', 'the prediction log is closed'));
     const id = this.nextId++;
-    const message: WriterRequest = { type: 'write', id, batch: batch.map(compactRequest) };
+    const message: WriterRequest = { type: 'write', id, batch: packBatch(batch) };
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage(message);
+      this.worker.postMessage(message, [message.batch.data]);
     }).finally(() => {
       if (this.pending.size === 0 && this.closing === undefined) this.worker.unref();
     });
@@ -100,13 +99,4 @@ export class WorkerWriter implements PredictionWriter {
     });
     return this.closing;
   }
-}
-
-function compactRequest(logged: LoggedRequest): LoggedRequest {
-  const tensors = (map: ReadonlyMap<string, Tensor>) => {
-    const out = new Map<string, Tensor>();
-    for (const [name, tensor] of map) out.set(name, { ...tensor, data: compact(tensor.data) } as Tensor);
-    return out;
-  };
-  return { ...logged, inputs: tensors(logged.inputs), outputs: tensors(logged.outputs) };
 }

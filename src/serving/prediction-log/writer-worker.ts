@@ -1,11 +1,14 @@
 /**
- * The worker thread of a WorkerWriter: opens the metadata store as its StoreOpener says, answers `opened` (or
- * `failed`), then builds and appends the records of each batch it receives, one at a time, and answers each.
- * `close` closes the store.
+ * The worker thread of a WorkerWriter: lowers its own CPU priority (threads/background-priority.ts: logging takes
+ * the CPU serving leaves idle), opens the metadata store as its StoreOpener says, answers `opened` (or `failed`),
+ * then builds and appends the records of each batch it receives, one at a time, and answers each. `close` closes
+ * the store.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../core/errors.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
+import { lowerThreadPriority } from '../threads/background-priority.js';
+import { unpackBatch } from './packed-batch.js';
 import type { StoreOpener, WriterReply, WriterRequest } from './worker-writer.js';
 import { inThreadWriter } from './writers.js';
 
@@ -13,6 +16,7 @@ const port = parentPort!;
 const opener = workerData as StoreOpener;
 const send = (reply: WriterReply) => port.postMessage(reply);
 
+lowerThreadPriority();
 let store: Pick<MetadataStore, 'predictions' | 'close'>;
 try {
   const module = (await import(opener.module)) as Record<string, (...args: unknown[]) => Promise<typeof store>>;
@@ -35,7 +39,7 @@ port.on('message', (request: WriterRequest) => {
       return;
     }
     try {
-      await writer.write(request.batch);
+      await writer.write(unpackBatch(request.batch));
       send({ type: 'written', id: request.id });
     } catch (error) {
       send({ type: 'failed', id: request.id, message: errorMessage(error) });
