@@ -160,6 +160,36 @@ describe('DynamicBatcher', () => {
     await running;
   });
 
+  it('takes a timeout longer than a timer can wait as none (not as a timer that fires at once)', async () => {
+    const instance = new RecordingInstance(true);
+    const batcher = new DynamicBatcher([instance], config());
+    const running = batcher.submit(rowsFrom(0, 1), []);
+    await tick();
+    const patient = batcher.submit(rowsFrom(0, 1), [], { timeoutUs: 3e12 }); // about 35 days
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(batcher.queueLength, 1);
+    instance.release();
+    await running;
+    await tick();
+    instance.release();
+    await patient;
+  });
+
+  it('dispatches a full batch at once while another queue waits out its delay', async () => {
+    const instance = new RecordingInstance();
+    const batcher = new DynamicBatcher([instance], config({ maxBatchSize: 4, maxQueueDelayUs: 300_000 }));
+    const started = performance.now();
+    const waiting = batcher.submit(rowsFrom(0, 1, 2), []);
+    const full = await batcher.submit(rowsFrom(0, 4, 3), []);
+    assert.ok(performance.now() - started < 150, `the full batch waited ${performance.now() - started} ms`);
+    assert.deepEqual(full.outputs.get('y')!.shape, [4, 3]);
+    assert.ok((await waiting).queueMs >= 250);
+    assert.deepEqual(instance.batches, [
+      [4, 3],
+      [1, 2],
+    ]);
+  });
+
   it('waits up to max_queue_delay_us for a batch to fill when the instance is free', async () => {
     const instance = new RecordingInstance();
     const batcher = new DynamicBatcher([instance], config({ maxQueueDelayUs: 30_000 }));
@@ -189,9 +219,12 @@ describe('DynamicBatcher', () => {
     assert.ok(instances.every((instance) => instance.maxRunning === 1));
   });
 
-  it('fails only the bad request of a batch the runtime refuses', async () => {
+  it('fails only the bad request of a batch the runtime refuses; only successful executions are observed', async () => {
     const instance = new RecordingInstance(true);
-    const batcher = new DynamicBatcher([instance], config());
+    const executions: { rows: number; requests: number }[] = [];
+    const batcher = new DynamicBatcher([instance], config(), ({ rows, requests }) =>
+      executions.push({ rows, requests }),
+    );
     const first = batcher.submit(rowsFrom(0, 1), []);
     await tick();
     const good = batcher.submit(rowsFrom(5, 1), []);
@@ -208,6 +241,12 @@ describe('DynamicBatcher', () => {
     await bad;
     assert.deepEqual(instance.batches.length, 4);
     assert.deepEqual([...(await good).outputs.get('y')!.data], [10, 12]);
+    // The first request's batch, then the refused batch's good request re-run alone (not the refused batch itself,
+    // nor the bad request's re-run): Triton's inference and execution counts are of successful ones.
+    assert.deepEqual(executions, [
+      { rows: 1, requests: 1 },
+      { rows: 1, requests: 1 },
+    ]);
   });
 
   it('with max_batch_size 0 runs each request alone, as sent', async () => {

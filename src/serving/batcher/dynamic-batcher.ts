@@ -7,14 +7,17 @@
  *   dimensions (the batch key). Incompatible requests wait in their own queues and form their own batches.
  * - A batch is dispatched when it reaches max_batch_size or a preferred size, or when its oldest request has
  *   waited max_queue_delay_us (0: at once). While every instance is busy, requests accumulate and the next free
- *   instance takes them together.
+ *   instance takes them together. A free instance takes the batch that is due whose oldest request has waited
+ *   longest: a queue still inside its delay holds back no other queue's full batch.
  * - Beyond max_queue_size waiting requests a request is refused at once (RESOURCE_EXHAUSTED, details
  *   `{ reason: 'queue-full', retryAfterSeconds }`); one that waits longer than its timeout leaves the queue with
- *   UNAVAILABLE (`reason: 'queue-timeout'`). A request with more rows than max_batch_size is INVALID_ARGUMENT.
+ *   UNAVAILABLE (`reason: 'queue-timeout'`); a timeout beyond what a timer can wait (about 24.8 days) is none.
+ *   A request with more rows than max_batch_size is INVALID_ARGUMENT.
  * - A batch that the runtime refuses (bad values in one request) is re-run request by request, so one bad
  *   request does not fail its neighbours.
  */
 import { invalidArgument, isOspreyError, OspreyError } from '../../core/errors.js';
+import { MAX_TIMER_MS } from '../../core/time.js';
 import type { LoadedModel } from '../runtime.js';
 import type { Tensor } from '../tensor.js';
 import { type BatchingConfig, checkBatchingConfig } from './batching-config.js';
@@ -38,8 +41,11 @@ export interface SubmitOptions {
   readonly timeoutUs?: number | undefined;
 }
 
-/** Called once per executed batch (for statistics and metrics). */
-export type BatchObserver = (batch: { rows: number; requests: number; computeMs: number; failed: boolean }) => void;
+/**
+ * Called once per successful execution (statistics and metrics count these, as Triton's inference and execution
+ * counts do): a batch, or one request re-run alone after its batch was refused.
+ */
+export type BatchObserver = (execution: { rows: number; requests: number; computeMs: number }) => void;
 
 interface Pending {
   readonly inputs: ReadonlyMap<string, Tensor>;
@@ -141,7 +147,9 @@ export class DynamicBatcher {
         reject,
         timer: undefined,
       };
-      if (timeoutUs > 0) pending.timer = setTimeout(() => this.expire(pending, timeoutUs), Math.ceil(timeoutUs / 1000));
+      const timeoutMs = Math.ceil(timeoutUs / 1000);
+      if (timeoutUs > 0 && timeoutMs <= MAX_TIMER_MS)
+        pending.timer = setTimeout(() => this.expire(pending, timeoutUs), timeoutMs);
       let queue = this.queues.get(key);
       if (queue === undefined) {
         queue = [];
@@ -177,23 +185,24 @@ export class DynamicBatcher {
    * even with max_queue_delay_us 0.
    */
   private schedule(flush: boolean): void {
-    while (this.free.length > 0 && this.queued > 0) {
-      const queue = this.oldestQueue();
-      const take = this.batchToDispatch(queue, flush);
-      if (take === 0) return;
-      const batch = queue.splice(0, take);
-      if (queue.length === 0) this.queues.delete(batch[0]!.key);
-      this.queued -= batch.length;
-      void this.run(this.free.pop()!, batch);
+    dispatching: while (this.free.length > 0 && this.queued > 0) {
+      for (const queue of this.oldestFirst()) {
+        const take = this.batchToDispatch(queue, flush);
+        if (take === 0) continue;
+        const batch = queue.splice(0, take);
+        if (queue.length === 0) this.queues.delete(batch[0]!.key);
+        this.queued -= batch.length;
+        void this.run(this.free.pop()!, batch);
+        continue dispatching;
+      }
+      return;
     }
   }
 
-  /** The queue whose head has waited longest. */
-  private oldestQueue(): Pending[] {
-    let oldest: Pending[] | undefined;
-    for (const queue of this.queues.values())
-      if (oldest === undefined || queue[0]!.enqueuedAt < oldest[0]!.enqueuedAt) oldest = queue;
-    return oldest!;
+  /** The queues, the one whose head has waited longest first. */
+  private oldestFirst(): Iterable<Pending[]> {
+    if (this.queues.size === 1) return this.queues.values();
+    return [...this.queues.values()].sort((a, b) => a[0]!.enqueuedAt - b[0]!.enqueuedAt);
   }
 
   /** How many requests from the head of `queue` to dispatch now; 0 to wait (a timer is armed). */
@@ -239,12 +248,12 @@ export class DynamicBatcher {
     this.running++;
     const started = performance.now();
     for (const pending of batch) if (pending.timer !== undefined) clearTimeout(pending.timer);
-    let failed = false;
     let rows = 0;
     for (const pending of batch) rows += pending.rows;
     try {
       const outputs = await this.execute(instance, batch);
       const computeMs = performance.now() - started;
+      this.observe({ rows, requests: batch.length, computeMs });
       for (let i = 0; i < batch.length; i++) {
         const pending = batch[i]!;
         this.answer(pending, {
@@ -255,12 +264,10 @@ export class DynamicBatcher {
         });
       }
     } catch (error) {
-      failed = true;
       if (batch.length > 1 && isOspreyError(error, 'INVALID_ARGUMENT')) {
         await this.runAlone(instance, batch, started);
       } else for (const pending of batch) this.fail(pending, error);
     } finally {
-      this.observe({ rows, requests: batch.length, computeMs: performance.now() - started, failed });
       this.running--;
       this.free.push(instance);
       this.schedule(true);
@@ -272,7 +279,9 @@ export class DynamicBatcher {
   private async runAlone(instance: BatchExecutor, batch: Pending[], started: number): Promise<void> {
     for (const pending of batch) {
       try {
+        const alone = performance.now();
         const [outputs] = await this.execute(instance, [pending]);
+        this.observe({ rows: pending.rows, requests: 1, computeMs: performance.now() - alone });
         const computeMs = performance.now() - started;
         this.answer(pending, {
           outputs: outputs!,

@@ -187,6 +187,17 @@ describe('gRPC API (inference.GRPCInferenceService)', () => {
     assert.equal((full as ServiceError).code, status.RESOURCE_EXHAUSTED);
     assert.deepEqual((full as ServiceError).metadata.get('retry-after'), ['1']);
     assert.equal((await late)?.code, status.DEADLINE_EXCEEDED);
+    // A deadline beyond what a timer can wait (30 days: grpc-timeout 2592000S) is none, not one that passes at once.
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the late request leaves `tight`'s queue
+    const patient = await new Promise<ServiceError | null>((resolve) =>
+      withDeadline.ModelInfer!(
+        encodeModelInferRequest('tight', featuresRequest(1)),
+        new Metadata(),
+        { deadline: Date.now() + 30 * 86_400_000 },
+        (error) => resolve(error),
+      ),
+    );
+    assert.equal(patient, null);
 
     const gzip = new Client(test.server.grpcAddress!, credentials.createInsecure(), {
       'grpc.default_compression_algorithm': 2,

@@ -14,6 +14,7 @@
  * request message size (RESOURCE_EXHAUSTED), client cancellation (the answer is dropped).
  */
 import { errorMessage, OspreyError } from '../../core/errors.js';
+import { MAX_TIMER_MS } from '../../core/time.js';
 import { H2Server } from './h2/server.js';
 import type { H2Stream } from './h2/stream.js';
 import { encodeHeaderBlock } from './hpack/encoder.js';
@@ -196,10 +197,14 @@ export function encodeGrpcMessage(message: string): string {
 
 const TIMEOUT_UNITS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
 
-/** `grpc-timeout` (e.g. `100m`, `5S`) in milliseconds; undefined when absent or malformed. */
+/**
+ * `grpc-timeout` (e.g. `100m`, `5S`) in milliseconds; undefined when absent or malformed, or longer than a timer can
+ * wait (up to 99999999H is valid: about 11,000 years).
+ */
 function parseTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const match = /^(\d{1,8})([HMSmun])$/.exec(value);
   if (match === null) return undefined;
-  return Math.max(0, Math.ceil(Number(match[1]) * TIMEOUT_UNITS[match[2]!]!));
+  const ms = Math.max(0, Math.ceil(Number(match[1]) * TIMEOUT_UNITS[match[2]!]!));
+  return ms <= MAX_TIMER_MS ? ms : undefined;
 }

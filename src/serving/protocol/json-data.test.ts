@@ -54,6 +54,19 @@ describe('JSON tensor data', () => {
     assert.throws(() => decodeJsonData('FP32', [1], 'abc', "input 'x'"), invalid(/"data" must be an array/));
   });
 
+  it('refuses a huge shape that a few nested elements claim to fill, before allocating anything', () => {
+    // Before the nesting is checked, these would allocate 2^32 BYTES elements or 10^10 floats (RangeError, a 500).
+    assert.throws(
+      () => decodeJsonData('BYTES', [2 ** 32, 1], [['a']], "input 'x'"),
+      invalid(/1 entries at depth 0 where shape \[4294967296,1\] has 4294967296/),
+    );
+    assert.throws(
+      () => decodeJsonData('FP32', [1e10, 1], [[1]], "input 'x'"),
+      invalid(/1 entries at depth 0 where shape \[10000000000,1\] has 10000000000/),
+    );
+    assert.throws(() => decodeJsonData('FP32', [1e10], [1], "input 'x'"), invalid(/holds 10000000000 elements/));
+  });
+
   it('checks each element against its datatype and range', () => {
     const cases: [Datatype, unknown, RegExp][] = [
       ['BOOL', 1, /element 0 of BOOL data is 1, expected true or false/],

@@ -47,6 +47,9 @@ export function decodeJsonData<D extends Datatype>(
       { tensor },
     );
   if (nested && shape.length === 0) throw invalidArgument(`${tensor}: a scalar's "data" cannot be nested`, { tensor });
+  // Nested data is checked against the shape before anything is allocated: a few bytes of JSON claiming a huge
+  // shape are refused, not answered with an allocation of the size they claim.
+  if (nested) writeNested(data, shape, 0, 0, () => {}, tensor);
   const out = allocateData(datatype, count);
   const write = elementWriter(datatype, out, tensor);
   if (!nested) data.forEach(write);

@@ -54,6 +54,8 @@ const STALL_MS = 10_000;
 /** How long a connection may stay without streams, or stay unable to write, before it is closed. */
 const IDLE_MS = 300_000;
 const WRITE_STALL_MS = 30_000;
+/** Answer bytes held for a peer that does not open its flow-control windows, beyond which new streams are refused. */
+const MAX_HELD_ANSWER_BYTES = 32 << 20;
 
 export class H2Connection implements StreamSink {
   private buffer: Buffer | undefined;
@@ -114,7 +116,8 @@ export class H2Connection implements StreamSink {
 
   /**
    * Called by the server's sweep: a client stalled in its preface, a header block or a request body, or a
-   * connection that cannot write, is closed; one without streams for long is sent away (GOAWAY).
+   * connection that cannot write — the socket does not drain, or answers wait for flow-control window that the
+   * client does not open — is closed; one without streams for long is sent away (GOAWAY).
    */
   check(now: number): void {
     if (this.failed) return;
@@ -124,6 +127,7 @@ export class H2Connection implements StreamSink {
       this.fail(ErrorCode.PROTOCOL_ERROR, 'the client stalled in the middle of a frame sequence or a request');
     else if (this.outbound.writeBlockedSince !== undefined && now - this.outbound.writeBlockedSince > WRITE_STALL_MS)
       this.destroy();
+    else if (this.outbound.windowWait(now).stalledMs > WRITE_STALL_MS) this.destroy();
     else if (this.streams.size === 0 && quiet > IDLE_MS) this.goAway();
   }
 
@@ -283,6 +287,12 @@ export class H2Connection implements StreamSink {
     if (tooLarge !== undefined) throw new H2StreamError(streamId, ErrorCode.REFUSED_STREAM, tooLarge);
     if (this.streams.size >= this.options.maxConcurrentStreams)
       throw new H2StreamError(streamId, ErrorCode.REFUSED_STREAM, 'too many concurrent streams');
+    if (this.outbound.windowWait(Date.now()).bytes > MAX_HELD_ANSWER_BYTES)
+      throw new H2StreamError(
+        streamId,
+        ErrorCode.REFUSED_STREAM,
+        'answers already wait for flow-control window: open the windows before starting more streams',
+      );
     const headers = requestHeaders(streamId, fields);
     const stream = new H2Stream(streamId, headers, STREAM_WINDOW, this.peerInitialWindow, this);
     this.streams.set(streamId, stream);

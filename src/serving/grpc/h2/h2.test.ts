@@ -3,10 +3,11 @@
 // well-behaved client never does (RFC 9113's connection and stream errors), flow control, and shutdown.
 import * as assert from 'node:assert/strict';
 import { connect as connectHttp2 } from 'node:http2';
-import { connect, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { HpackDecoder } from '../hpack/decoder.js';
 import { encodeHeaderBlock } from '../hpack/encoder.js';
+import { H2Connection } from './connection.js';
 import { ErrorCode, Flag, FrameType, frame, PREFACE, Setting, settingsFrame, windowUpdateFrame } from './frames.js';
 import { H2Server } from './server.js';
 import type { H2Stream } from './stream.js';
@@ -275,6 +276,58 @@ describe('HTTP/2 server', () => {
       assert.deepEqual([bytes(1), bytes(3)], [65_535, 30_000]);
     } finally {
       client.close();
+    }
+  });
+
+  it('refuses new streams while answers the client gives no window for hold too many bytes', {
+    timeout: 10_000,
+  }, async () => {
+    const client = await RawClient.open(port, [[Setting.INITIAL_WINDOW_SIZE, 0]]);
+    try {
+      // Two 20 MB answers wait (the client opens no stream window); a third stream is refused, not computed.
+      client.send(headersFrame(1, '/big/20000000'), headersFrame(3, '/big/20000000'), headersFrame(5, '/big/10'));
+      assert.equal(await client.reset(5), ErrorCode.REFUSED_STREAM);
+      client.send(windowUpdateFrame(1, 20_000_000), windowUpdateFrame(0, 40_000_000));
+      await client.until((fs) =>
+        fs.some((f) => f.type === FrameType.HEADERS && f.streamId === 1 && (f.flags & Flag.END_STREAM) !== 0),
+      );
+      client.send(headersFrame(7, '/big/10'), windowUpdateFrame(7, 100));
+      await client.until((fs) =>
+        fs.some((f) => f.type === FrameType.HEADERS && f.streamId === 7 && (f.flags & Flag.END_STREAM) !== 0),
+      );
+    } finally {
+      client.close();
+    }
+  });
+
+  it('closes a connection whose answers wait for window that the client never opens', { timeout: 10_000 }, async () => {
+    let connection: H2Connection | undefined;
+    const listener = createServer((socket) => {
+      connection = new H2Connection(socket, {
+        handler,
+        maxBodyBytes: 1 << 20,
+        maxConcurrentStreams: 8,
+        maxHeaderListBytes: 64 * 1024,
+      });
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const client = await RawClient.open((listener.address() as AddressInfo).port, [[Setting.INITIAL_WINDOW_SIZE, 0]]);
+    try {
+      client.send(headersFrame(1, '/big/1000'));
+      await client.until((fs) => fs.some((f) => f.type === FrameType.HEADERS && f.streamId === 1));
+      // The sweep's clock, moved on: an answer that moved within 30 s keeps the connection; one stuck longer not.
+      connection!.check(Date.now() + 25_000);
+      client.send(windowUpdateFrame(1, 500));
+      await client.until((fs) => fs.some((f) => f.type === FrameType.DATA && f.streamId === 1));
+      connection!.check(Date.now() + 25_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(client.closed, false, 'the answer moved: the connection stays');
+      connection!.check(Date.now() + 31_000);
+      await client.until(() => false); // returns once the connection closed
+      assert.equal(client.closed, true);
+    } finally {
+      client.close();
+      listener.close();
     }
   });
 

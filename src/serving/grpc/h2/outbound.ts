@@ -18,7 +18,9 @@ export class Outbound {
   /** Since when reading is paused because the peer does not read what we write. */
   writeBlockedSince: number | undefined;
   /** Streams whose answers wait for window, in the order they were answered. */
-  private readonly blocked: H2Stream[] = [];
+  private blocked: H2Stream[] = [];
+  /** Since when answers have waited for window with none of them moving (undefined: none waits). */
+  private windowWaitSince: number | undefined;
   private output: Buffer[] = [];
   private outputBytes = 0;
   private flushScheduled = false;
@@ -38,7 +40,28 @@ export class Outbound {
       return;
     }
     stream.pending = { data: data ?? Buffer.alloc(0), offset: 0, trailerBlock };
-    if (!this.sendPending(stream)) this.blocked.push(stream);
+    if (this.sendPending(stream)) return;
+    if (this.waitingAnswers() === 0) this.windowWaitSince = Date.now();
+    this.blocked.push(stream);
+  }
+
+  /**
+   * Answers waiting for the peer to open its flow-control windows: how many, the bytes they hold, and for how long
+   * none of them has moved (0 when none waits). A peer that never opens them holds those answers until the
+   * connection's sweep closes it.
+   */
+  windowWait(now: number): { answers: number; bytes: number; stalledMs: number } {
+    const answers = this.waitingAnswers();
+    let bytes = 0;
+    for (const stream of this.blocked) bytes += stream.pending!.data.length - stream.pending!.offset;
+    return { answers, bytes, stalledMs: answers === 0 ? 0 : now - this.windowWaitSince! };
+  }
+
+  /** Drops the streams done meanwhile (reset, connection gone) from the waiting list; returns how many remain. */
+  private waitingAnswers(): number {
+    this.blocked = this.blocked.filter((stream) => !stream.done && stream.pending !== undefined);
+    if (this.blocked.length === 0) this.windowWaitSince = undefined;
+    return this.blocked.length;
   }
 
   /** Sends what flow control allows of a stream's answer; true once all of it (trailers included) is out. */
@@ -66,11 +89,24 @@ export class Outbound {
 
   /** Every waiting answer sends what the windows now allow: one stream out of window holds no other. */
   sendBlocked(): void {
+    let moved = false;
     for (let i = 0; i < this.blocked.length && this.sendWindow > 0; ) {
       const stream = this.blocked[i]!;
-      if (stream.done || stream.pending === undefined || this.sendPending(stream)) this.blocked.splice(i, 1);
-      else i++;
+      if (stream.done || stream.pending === undefined) {
+        this.blocked.splice(i, 1);
+        continue;
+      }
+      const offset = stream.pending.offset;
+      if (this.sendPending(stream)) {
+        moved = true;
+        this.blocked.splice(i, 1);
+      } else {
+        moved ||= stream.pending.offset !== offset;
+        i++;
+      }
     }
+    if (moved) this.windowWaitSince = Date.now();
+    this.waitingAnswers();
   }
 
   /** HEADERS, then CONTINUATION frames when the block is larger than the peer's frame size. */

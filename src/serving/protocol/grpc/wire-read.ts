@@ -11,6 +11,7 @@
  * copies. A message that is not valid protobuf is an INVALID_ARGUMENT naming what is wrong.
  */
 import { invalidArgument } from '../../../core/errors.js';
+import { MAX_RANK } from '../shape.js';
 import type {
   InferParameterMessage,
   InferTensorContentsMessage,
@@ -189,6 +190,8 @@ export function readModelInferRequest(bytes: Buffer): ModelInferRequestMessage {
 }
 
 function readInputTensor(r: Reader): TensorMessage {
+  /** Where each `contents` field starts and ends (a message field sent twice is merged, as protobuf does). */
+  let contentsAt: number[] | undefined;
   const tensor: TensorMessage = {
     name: '',
     datatype: '',
@@ -215,22 +218,65 @@ function readInputTensor(r: Reader): TensorMessage {
             while (n.pos < n.end) tensor.shape.push(n.int64(true));
           });
         else break;
+        if (tensor.shape.length > MAX_RANK)
+          throw invalidArgument(`an input's shape has more than the ${MAX_RANK} dimensions Osprey accepts`);
         continue;
       case 4:
         if (wireType !== LENGTH_DELIMITED) break;
         r.nested((n) => readParameterEntry(n, tensor.parameters!));
         continue;
       case 5: {
+        // Read once the shape is known (below): a few bytes of packed varints must not become a huge array.
         if (wireType !== LENGTH_DELIMITED) break;
-        const contents = tensor.contents ?? {};
-        r.nested((n) => readContents(n, contents));
-        tensor.contents = contents;
+        const end = r.delimitedEnd();
+        contentsAt ??= [];
+        contentsAt.push(r.pos, end);
+        r.pos = end;
         continue;
       }
     }
     r.skip(wireType);
   }
+  if (contentsAt !== undefined) {
+    const contents: InferTensorContentsMessage = {};
+    const count = elementCount(tensor.shape);
+    const budget = { left: count, count, tensor };
+    const [outerPos, outerEnd] = [r.pos, r.end];
+    for (let i = 0; i < contentsAt.length; i += 2) {
+      r.pos = contentsAt[i]!;
+      r.end = contentsAt[i + 1]!;
+      readContents(r, contents, budget);
+    }
+    [r.pos, r.end] = [outerPos, outerEnd];
+    tensor.contents = contents;
+  }
   return tensor;
+}
+
+/** The elements a shape holds (0 for a shape that is not one: codec.ts names the problem when no contents do). */
+function elementCount(shape: readonly Int64Field[]): number {
+  let count = 1;
+  for (const dim of shape) {
+    const n = Number(dim);
+    if (!Number.isSafeInteger(n) || n < 0) return 0;
+    count = Math.min(count * n, Number.MAX_SAFE_INTEGER);
+  }
+  return count;
+}
+
+/** Elements still allowed in a tensor's contents (its shape's count), all fields together. */
+interface ElementBudget {
+  left: number;
+  readonly count: number;
+  readonly tensor: TensorMessage;
+}
+
+function spend(budget: ElementBudget): void {
+  if (--budget.left < 0)
+    throw invalidArgument(
+      `input '${budget.tensor.name}': shape [${budget.tensor.shape.join(',')}] holds ${budget.count} elements but its contents hold more`,
+      { tensor: budget.tensor.name },
+    );
 }
 
 function readRequestedOutput(r: Reader): RequestedOutputMessage {
@@ -309,7 +355,7 @@ function readParameter(r: Reader): InferParameterMessage {
 type Scalar = number | boolean | Int64Field;
 
 /** InferTensorContents, appended to `contents` (a repeated field sent twice is concatenated, as protobuf merges). */
-function readContents(r: Reader, contents: InferTensorContentsMessage): void {
+function readContents(r: Reader, contents: InferTensorContentsMessage, budget: ElementBudget): void {
   while (r.pos < r.end) {
     const tag = r.uint32();
     const wireType = tag & 7;
@@ -320,6 +366,7 @@ function readContents(r: Reader, contents: InferTensorContentsMessage): void {
         continue;
       }
       if (contents.bytes_contents === undefined) contents.bytes_contents = [];
+      spend(budget);
       contents.bytes_contents.push(r.bytes());
       continue;
     }
@@ -338,10 +385,15 @@ function readContents(r: Reader, contents: InferTensorContentsMessage): void {
       const end = r.delimitedEnd();
       const outer = r.end;
       r.end = end;
-      while (r.pos < end) values.push(element.read(r));
+      while (r.pos < end) {
+        spend(budget);
+        values.push(element.read(r));
+      }
       r.end = outer;
-    } else if (wireType === element.wireType) values.push(element.read(r));
-    else r.skip(wireType);
+    } else if (wireType === element.wireType) {
+      spend(budget);
+      values.push(element.read(r));
+    } else r.skip(wireType);
   }
 }
 

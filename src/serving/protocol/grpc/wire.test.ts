@@ -82,6 +82,53 @@ describe('gRPC wire codec (ModelInfer)', () => {
     assert.deepEqual(plainData(ours.request.inputs[0]!), [1.5, 2.5]);
   });
 
+  it('reads contents sent before the shape, and contents sent twice (merged)', () => {
+    // An input: name "x", datatype "FP32", contents [1.5], then shape [1, 2], then contents [2.5] again.
+    const input = Buffer.concat([
+      Buffer.from('0a0178', 'hex'),
+      Buffer.from('120446503332', 'hex'),
+      Buffer.from('2a05350000c03f', 'hex'),
+      Buffer.from('18011802', 'hex'),
+      Buffer.from('2a06320400002040', 'hex'),
+    ]);
+    const bytes = Buffer.concat([Buffer.from('0a016d', 'hex'), Buffer.from([0x2a, input.byteLength]), input]);
+    // Protobuf merges a message field sent twice (protobufjs keeps the last one, so it is no reference here).
+    const { request } = decodeModelInferRequest(readModelInferRequest(bytes));
+    assert.deepEqual(request.inputs[0]!.shape, [1, 2]);
+    assert.deepEqual(plainData(request.inputs[0]!), [1.5, 2.5]);
+  });
+
+  it('refuses contents holding more elements than the shape before decoding them all', () => {
+    const varint = (n: number) => {
+      const out: number[] = [];
+      for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n % 128) | 0x80);
+      return Buffer.from([...out, n]);
+    };
+    const delimited = (tag: number, body: Buffer) => Buffer.concat([Buffer.from([tag]), varint(body.byteLength), body]);
+    /** A request whose one input, of `datatype` and shape [1], has these contents. */
+    const request = (datatype: string, contents: Buffer) =>
+      delimited(
+        0x2a,
+        Buffer.concat([
+          delimited(0x0a, Buffer.from('x')),
+          delimited(0x12, Buffer.from(datatype)),
+          Buffer.from('1801', 'hex'),
+          delimited(0x2a, contents),
+        ]),
+      );
+    // A million packed BOOL varints (a megabyte), and half a million empty BYTES elements.
+    const packed = request('BOOL', delimited(0x0a, Buffer.alloc(1_000_000, 1)));
+    const strings = request('BYTES', Buffer.alloc(1_000_000, Buffer.from('4200', 'hex')));
+    for (const bytes of [packed, strings])
+      assert.throws(
+        () => readModelInferRequest(bytes),
+        invalid(/input 'x': shape \[1\] holds 1 elements but its contents hold more/),
+      );
+    // A shape of more dimensions than accepted is refused as it is read.
+    const deep = delimited(0x2a, delimited(0x1a, Buffer.alloc(100_000, 1)));
+    assert.throws(() => readModelInferRequest(deep), invalid(/more than the 64 dimensions/));
+  });
+
   it('views raw_input_contents in place', () => {
     const features = Float32Array.from({ length: 20 }, (_, i) => i / 4);
     const bytes = serialize(
