@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -77,6 +78,14 @@ describe('osprey serve', () => {
       await assert.rejects(startServe({ ...defaults, repository: repo.root, ...bad }), (e: unknown) =>
         isOspreyError(e, 'INVALID_ARGUMENT'),
       );
+    // A bad flag is refused before anything listens: its port is still free afterwards.
+    const free = await freePort();
+    for (const bad of [{ pollInterval: '5' }, { rolloutInterval: 'often' }])
+      await assert.rejects(
+        startServe({ ...defaults, repository: repo.root, port: String(free), grpc: false, ...bad }),
+        (e: unknown) => isOspreyError(e, 'INVALID_ARGUMENT'),
+      );
+    assert.equal(await freePort(free), free);
   });
 
   it('follows a registry alias: moved under continuous load, the new version serves with no failed request', async () => {
@@ -128,6 +137,14 @@ describe('osprey serve', () => {
         running.server.service.manager.versionsOf('churn').map((v) => v.version),
         ['2'],
       );
+
+      // Unloaded through the repository API, a model stays unloaded: the watcher does not bring it back.
+      const api = `${running.server.httpUrl}/v2/repository/models/churn`;
+      assert.equal((await fetch(`${api}/unload`, { method: 'POST' })).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // six polls
+      assert.equal((await fetch(`${running.server.httpUrl}/v2/models/churn/ready`)).status, 503);
+      assert.equal((await fetch(`${api}/load`, { method: 'POST' })).status, 200);
+      assert.equal((await fetch(`${running.server.httpUrl}/v2/models/churn/versions/2/ready`)).status, 200);
     } finally {
       stop = true;
       await running.close();
@@ -198,3 +215,15 @@ describe('osprey serve', () => {
     }
   });
 });
+
+/** A port nothing listens on (the one asked for, or any): resolves once it was bound and released. */
+function freePort(port = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => {
+      const bound = (probe.address() as AddressInfo).port;
+      probe.close(() => resolve(bound));
+    });
+  });
+}

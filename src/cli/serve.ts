@@ -112,15 +112,16 @@ export function registerServeCommand(program: Command): void {
       'text',
     )
     .action(async (opts: ServeOptions) => {
-      const stopped = new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
       const format = opts.logFormat ?? 'text';
       if (!(LOG_FORMATS as readonly string[]).includes(format))
         throw invalidArgument(`--log-format ${format}: use ${LOG_FORMATS.join(' or ')}`);
       const log = serverLog(format as LogFormat, (line) => printLines(line));
       const running = await startServe(opts, { log });
+      // From here on a signal stops the server gracefully (before, start-up failing or not, it ends the process).
+      const stopped = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
       const { server } = running;
       const models = server.service.manager.all().map((v) => `${v.name}/${v.version}`);
       log({
@@ -174,11 +175,17 @@ export async function startServe(
       host: opts.host,
     });
   const config = modelConfig(opts);
+  // Every flag is checked before anything starts: a bad one leaves nothing running.
+  const pollIntervalMs = integer(opts.pollInterval, '--poll-interval', 10);
+  const rolloutIntervalMs = integer(opts.rolloutInterval ?? '1000', '--rollout-interval', 10);
+  const httpPort = port(opts.port, '--port');
+  const grpcPort = opts.grpc === false ? null : port(opts.grpcPort, '--grpc-port');
   const env = hooks.env ?? process.env;
   const storeConfigured = Boolean(env.OSPREY_HOME?.trim() || env.OSPREY_DB?.trim());
   const logPredictions = opts.predictionLog ?? (fromStore || storeConfigured);
   const context = fromStore || logPredictions ? await (hooks.openContext ?? openContext)() : undefined;
   let rollouts: RolloutController | undefined;
+  let started: RunningModelServer | undefined;
   let startRollouts: ((service: InferenceService) => Promise<void>) | undefined;
   try {
     let repository: ModelRepository;
@@ -207,7 +214,7 @@ export async function startServe(
         const deployments = new DeploymentService(context.store, registry);
         startRollouts = async (service) => {
           rollouts = new RolloutController(service, endpointRepository, deployments, {
-            intervalMs: integer(opts.rolloutInterval ?? '1000', '--rollout-interval', 10),
+            intervalMs: rolloutIntervalMs,
             labelled: labelledAnswers(context.store),
             events: {
               decided: (endpoint, before, after) =>
@@ -241,8 +248,8 @@ export async function startServe(
       log,
       repository,
       host: opts.host,
-      httpPort: port(opts.port, '--port'),
-      grpcPort: opts.grpc === false ? null : port(opts.grpcPort, '--grpc-port'),
+      httpPort,
+      grpcPort,
       version: OSPREY_VERSION,
       ...(startRollouts ? { prepare: startRollouts } : {}),
       ...(logPredictions && context
@@ -266,9 +273,10 @@ export async function startServe(
           }
         : {}),
     });
+    started = server;
     rollouts?.start();
     const stopWatching = registryRepository
-      ? watchAliases(server.service, registryRepository, integer(opts.pollInterval, '--poll-interval', 10), {
+      ? watchAliases(server.service, registryRepository, pollIntervalMs, {
           swapped: (name, from, to) =>
             log({
               level: 'info',
@@ -299,6 +307,7 @@ export async function startServe(
     };
   } catch (error) {
     await rollouts?.stop();
+    await started?.close();
     await context?.close();
     throw error;
   }

@@ -2,6 +2,8 @@
  * Hot swaps: polls the registry for every `NAME@ALIAS` the server follows and, when an alias has moved, loads and
  * warms the new version and switches to it atomically while the old one drains (ModelManager.load) — no request
  * fails. A failed check or load is reported and retried at the next poll; the served version keeps answering.
+ * Only served models follow their alias: one unloaded through the repository API stays unloaded until it is loaded
+ * again (which serves the alias's version of the moment).
  */
 import { errorMessage } from '../core/errors.js';
 import type { InferenceService } from './inference-service.js';
@@ -28,7 +30,8 @@ export function watchAliases(
     try {
       const target = String((await repository.currentVersion(name)).version);
       const served = service.manager.versionsOf(name)[0]?.version;
-      if (served === target) return;
+      // A model not served now was unloaded on purpose (repository API) or is still loading: left as it is.
+      if (served === undefined || served === target) return;
       await service.loadModel(name);
       events.swapped?.(name, served, service.manager.versionsOf(name)[0]?.version ?? target);
     } catch (error) {
