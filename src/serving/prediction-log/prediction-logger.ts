@@ -5,7 +5,8 @@
  *
  * - `offer` never blocks, throws or waits: it keeps references to the request's tensors (only read later) and
  *   returns. Records are built when a batch is written.
- * - The queue is bounded in rows (`maxQueuedRows`): a request that does not fit is dropped and counted
+ * - The queue is bounded in rows (`maxQueuedRows`) and in the bytes of the tensors it holds (`maxQueuedBytes`),
+ *   the batch being written included: a request that does not fit is dropped and counted
  *   (`osprey_prediction_log_dropped_total{reason="queue_full"}`); inference goes on as if nothing happened.
  * - A batch is written every `flushIntervalMs` after the first queued row, or as soon as `flushRows` rows wait;
  *   one write at a time, at most `maxWriteRows` rows each. A write that fails is dropped and counted
@@ -18,8 +19,10 @@ import { type LoggedRequest, loggedRows } from './log-plan.js';
 import type { PredictionWriter } from './writers.js';
 
 export interface PredictionLoggerOptions {
-  /** Rows waiting to be written beyond which requests are dropped. Default 10,000. */
+  /** Rows waiting to be written (or being written) beyond which requests are dropped. Default 10,000. */
   readonly maxQueuedRows?: number;
+  /** Bytes of tensors held the same way beyond which requests are dropped. Default 64 MiB. */
+  readonly maxQueuedBytes?: number;
   /** Longest wait of a queued row before a write starts. Default 200 ms. */
   readonly flushIntervalMs?: number;
   /** Rows that start a write at once. Default 500. */
@@ -37,11 +40,16 @@ type DropReason = 'queue_full' | 'write_failed' | 'closed';
 export class PredictionLogger {
   private queue: LoggedRequest[] = [];
   private queuedRows = 0;
+  private queuedBytes = 0;
+  /** What the write in progress holds (still counted against the bounds). */
+  private writingRows = 0;
+  private writingBytes = 0;
   private writing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private closed = false;
   private readonly maxQueuedRows: number;
+  private readonly maxQueuedBytes: number;
   private readonly flushIntervalMs: number;
   private readonly flushRows: number;
   private readonly maxWriteRows: number;
@@ -55,6 +63,7 @@ export class PredictionLogger {
     private readonly options: PredictionLoggerOptions = {},
   ) {
     this.maxQueuedRows = options.maxQueuedRows ?? 10_000;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 64 << 20;
     this.flushIntervalMs = options.flushIntervalMs ?? 200;
     this.flushRows = options.flushRows ?? 500;
     this.maxWriteRows = options.maxWriteRows ?? 2_000;
@@ -83,12 +92,17 @@ export class PredictionLogger {
       if (logged.plan.sampleRate < 1 && Math.random() >= logged.plan.sampleRate) return;
       const rows = loggedRows(logged.plan, logged.inputs);
       if (rows === 0) return;
-      if (this.closed || this.queuedRows + rows > this.maxQueuedRows) {
+      const bytes = tensorBytes(logged);
+      const full =
+        this.queuedRows + this.writingRows + rows > this.maxQueuedRows ||
+        this.queuedBytes + this.writingBytes + bytes > this.maxQueuedBytes;
+      if (this.closed || full) {
         this.drop(this.closed ? 'closed' : 'queue_full', rows);
         return;
       }
       this.queue.push(logged);
       this.queuedRows += rows;
+      this.queuedBytes += bytes;
       if (this.queuedRows >= this.flushRows) this.flushSoon();
       else if (this.timer === undefined)
         this.timer = setTimeout(() => {
@@ -130,14 +144,21 @@ export class PredictionLogger {
     this.clearTimers();
     let take = 0;
     let rows = 0;
+    let bytes = 0;
     while (take < this.queue.length && (take === 0 || rows < this.maxWriteRows)) {
       rows += loggedRows(this.queue[take]!.plan, this.queue[take]!.inputs);
+      bytes += tensorBytes(this.queue[take]!);
       take++;
     }
     const batch = this.queue.splice(0, take);
     this.queuedRows -= rows;
+    this.queuedBytes -= bytes;
+    this.writingRows = rows;
+    this.writingBytes = bytes;
     this.writing = this.write(batch, rows).finally(() => {
       this.writing = undefined;
+      this.writingRows = 0;
+      this.writingBytes = 0;
       if (this.queuedRows >= this.flushRows) this.flushSoon();
       else if (this.queue.length > 0 && this.timer === undefined && !this.closed)
         this.timer = setTimeout(() => {
@@ -173,4 +194,14 @@ export class PredictionLogger {
     this.timer = undefined;
     this.immediate = undefined;
   }
+}
+
+/** The bytes of a logged request's tensors (what queuing it keeps alive). */
+function tensorBytes(logged: LoggedRequest): number {
+  let bytes = 0;
+  for (const tensors of [logged.inputs, logged.outputs])
+    for (const tensor of tensors.values())
+      if (Array.isArray(tensor.data)) for (const element of tensor.data) bytes += element.byteLength;
+      else bytes += (tensor.data as ArrayBufferView).byteLength;
+  return bytes;
 }
