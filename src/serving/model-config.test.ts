@@ -15,6 +15,8 @@ describe('model configuration files', () => {
     assert.equal(config.batching.maxQueueSize, DEFAULT_MODEL_CONFIG.batching.maxQueueSize);
     assert.equal(config.instanceCount, 2);
     assert.deepEqual(config.versionPolicy, { kind: 'all' });
+    assert.equal(config.warmUp, true);
+    assert.equal(applyConfigFile(DEFAULT_MODEL_CONFIG, { warm_up: false }, 'm/config.yaml').warmUp, false);
   });
 
   it('refuses unknown keys, wrong types and inconsistent sizes, naming the file and key', () => {
@@ -27,6 +29,7 @@ describe('model configuration files', () => {
     refused({ instance_count: 'two' }, /m\/config\.json: instance_count/);
     refused({ max_batch_size: 4, preferred_batch_sizes: [8] }, /preferred batch size 8 exceeds max_batch_size 4/);
     refused({ version_policy: { latest: 0 } }, /version_policy/);
+    refused({ warm_up: 'no' }, /m\/config\.json: warm_up/);
   });
 
   it('selects versions by policy, highest first', () => {

@@ -15,6 +15,8 @@
  * intra_op_threads: 1
  * inter_op_threads: 1
  * allow_non_finite: false       # accept NaN / ±Infinity in float inputs
+ * warm_up: true                 # one inference on zeros (variable dimensions 1) before serving; false for a
+ *                               # model that cannot run on such inputs (it then warms on its first requests)
  * version_policy: { latest: 1 } # or { all: true } or { specific: [1, 3] }
  * logging:                      # the prediction log (when the server has a metadata store); false: off
  *   deployment: churn           # default: the model name
@@ -71,6 +73,8 @@ export interface ModelConfig {
   readonly intraOpThreads: number;
   readonly interOpThreads: number;
   readonly allowNonFinite: boolean;
+  /** Run a warm-up inference before a version is served (readiness waits for it). */
+  readonly warmUp: boolean;
   readonly versionPolicy: VersionPolicy;
   readonly logging: LoggingConfig;
 }
@@ -86,6 +90,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   intraOpThreads: 1,
   interOpThreads: 1,
   allowNonFinite: false,
+  warmUp: true,
   versionPolicy: { kind: 'latest', count: 1 },
   logging: DEFAULT_LOGGING,
 };
@@ -119,6 +124,7 @@ const fileSchema = z
     intra_op_threads: z.number().int().min(1).max(1024),
     inter_op_threads: z.number().int().min(1).max(1024),
     allow_non_finite: z.boolean(),
+    warm_up: z.boolean(),
     version_policy: z.union([
       z.strictObject({ latest: z.number().int().min(1) }),
       z.strictObject({ all: z.literal(true) }),
@@ -157,6 +163,7 @@ export function applyConfigFile(base: ModelConfig, raw: unknown, where: string):
     intraOpThreads: file.intra_op_threads ?? base.intraOpThreads,
     interOpThreads: file.inter_op_threads ?? base.interOpThreads,
     allowNonFinite: file.allow_non_finite ?? base.allowNonFinite,
+    warmUp: file.warm_up ?? base.warmUp,
     versionPolicy: file.version_policy === undefined ? base.versionPolicy : toPolicy(file.version_policy),
     logging: file.logging === undefined ? base.logging : toLogging(base.logging, file.logging, where),
   };

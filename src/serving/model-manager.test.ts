@@ -8,6 +8,7 @@ import { DEFAULT_MODEL_CONFIG } from './model-config.js';
 import { ModelManager } from './model-manager.js';
 import { DirectoryModelRepository } from './model-repository.js';
 import type { InferenceRequest } from './protocol/types.js';
+import type { ModelRuntime } from './runtime.js';
 import { OnnxRuntime } from './runtimes/onnx/onnx-runtime.js';
 import { type TempRepository, tempRepository } from './test-support/repository.js';
 
@@ -147,5 +148,63 @@ describe('DirectoryModelRepository and ModelManager', () => {
     assert.equal(service.ready(), true);
     await assert.rejects(service.infer('tabular', undefined, request()), (e: unknown) => isOspreyError(e, 'NOT_FOUND'));
     await manager.close();
+  });
+
+  it('closes what a load under way loads (a failed start-up frees every session), and refuses later loads', async () => {
+    const runtime = new OnnxRuntime();
+    let open = 0;
+    const counting: ModelRuntime = {
+      name: runtime.name,
+      async load(source, options) {
+        await new Promise((resolve) => setTimeout(resolve, 100)); // still loading when close is called
+        const model = await runtime.load(source, options);
+        open++;
+        return {
+          signature: model.signature,
+          infer: (inputs, outputs) => model.infer(inputs, outputs),
+          close: async () => {
+            open--;
+            await model.close();
+          },
+        };
+      },
+    };
+    const manager = new ModelManager(counting);
+    const repository = new DirectoryModelRepository(repo.root, DEFAULT_MODEL_CONFIG);
+    const loading = manager.load(await repository.resolve('tabular'));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the load has begun
+    await manager.close();
+    await loading;
+    assert.equal(open, 0, 'the session the load opened was closed');
+    assert.deepEqual(manager.all(), []);
+    await assert.rejects(manager.load(await repository.resolve('tabular')), (e: unknown) =>
+      isOspreyError(e, 'UNAVAILABLE'),
+    );
+  });
+
+  it('passes warm_up from the config file to the runtime', async () => {
+    const runtime = new OnnxRuntime();
+    const asked: (boolean | undefined)[] = [];
+    const recording: ModelRuntime = {
+      name: runtime.name,
+      load: (source, options) => {
+        asked.push(options?.warmUp);
+        return runtime.load(source, options);
+      },
+    };
+    const cold = await tempRepository();
+    try {
+      await cold.addVersion('cold', 1);
+      await cold.writeConfig('cold', 'config.yaml', 'warm_up: false\n');
+      await cold.addVersion('warm', 1);
+      const manager = new ModelManager(recording);
+      const repository = new DirectoryModelRepository(cold.root, DEFAULT_MODEL_CONFIG);
+      await manager.load(await repository.resolve('cold'));
+      await manager.load(await repository.resolve('warm'));
+      assert.deepEqual(asked, [false, true]);
+      await manager.close();
+    } finally {
+      await cold.remove();
+    }
   });
 });

@@ -7,6 +7,7 @@
  *   answered) and freed. No request fails because of a swap. If a version fails to load, nothing is switched and
  *   the error (with the version marked UNAVAILABLE in the index) reaches the caller.
  * - Operations on one model are serialised; different models load in parallel.
+ * - `close` waits for loads under way and unloads what they loaded; a load asked for after it is refused.
  * - A request without a version goes to the highest version number served (Triton's rule).
  */
 import { errorMessage, notFound, OspreyError } from '../core/errors.js';
@@ -39,6 +40,7 @@ export class ModelManager {
   /** States of versions that are not (or no longer) served: loading, unloading, failed, unloaded. */
   private readonly transitions = new Map<string, Map<string, { state: IndexState; reason: string }>>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  private closing = false;
 
   constructor(readonly runtime: ModelRuntime) {
     this.metrics = new ServingMetrics(() => this.queueStates());
@@ -51,6 +53,8 @@ export class ModelManager {
    */
   load(model: ModelToLoad, options: { keepServed?: boolean } = {}): Promise<void> {
     return this.serialised(model.name, async () => {
+      if (this.closing)
+        throw new OspreyError('UNAVAILABLE', `model '${model.name}' not loaded: the server is stopping`);
       const states = this.transitionsOf(model.name);
       const served = options.keepServed ? this.served.get(model.name)?.versions : undefined;
       for (const { version } of model.versions)
@@ -145,9 +149,20 @@ export class ModelManager {
     return entries.sort((a, b) => a.name.localeCompare(b.name) || Number(b.version) - Number(a.version));
   }
 
-  /** Unloads everything (draining each version). */
+  /** Unloads everything (draining each version), loads under way included once they end. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.served.keys()].map((name) => this.unload(name)));
+    this.closing = true;
+    const names = new Set([...this.served.keys(), ...this.locks.keys()]);
+    await Promise.allSettled(
+      [...names].map((name) =>
+        this.serialised(name, async () => {
+          const previous = this.served.get(name);
+          if (previous === undefined) return;
+          this.served.delete(name);
+          await this.retire(name, previous);
+        }),
+      ),
+    );
   }
 
   private async retire(name: string, previous: ServedModel): Promise<void> {

@@ -48,6 +48,7 @@ export class ServedVersion {
     metrics: ServingMetrics,
   ): Promise<ServedVersion> {
     const options = {
+      warmUp: config.warmUp,
       intraOpThreads: config.intraOpThreads,
       interOpThreads: config.interOpThreads,
       ownThread: ownThreadFor(config),

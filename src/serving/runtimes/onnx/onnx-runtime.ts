@@ -146,7 +146,7 @@ class OnnxModel implements LoadedModel {
     } catch (cause) {
       throw new OspreyError(
         'INVALID_ARGUMENT',
-        `ONNX model ${where} loaded but its warm-up inference (zeros, variable dimensions set to 1) failed: ${errorMessage(cause)} — load it with warmUp: false if the model cannot run on such inputs`,
+        `ONNX model ${where} loaded but its warm-up inference (zeros, variable dimensions set to 1) failed: ${errorMessage(cause)} — set warm_up: false in the model's config file if the model cannot run on such inputs`,
         { cause },
       );
     }
