@@ -54,8 +54,6 @@ const STALL_MS = 10_000;
 /** How long a connection may stay without streams, or stay unable to write, before it is closed. */
 const IDLE_MS = 300_000;
 const WRITE_STALL_MS = 30_000;
-/** Answer bytes held for a peer that does not open its flow-control windows, beyond which new streams are refused. */
-const MAX_HELD_ANSWER_BYTES = 32 << 20;
 
 export class H2Connection implements StreamSink {
   private buffer: Buffer | undefined;
@@ -287,12 +285,8 @@ export class H2Connection implements StreamSink {
     if (tooLarge !== undefined) throw new H2StreamError(streamId, ErrorCode.REFUSED_STREAM, tooLarge);
     if (this.streams.size >= this.options.maxConcurrentStreams)
       throw new H2StreamError(streamId, ErrorCode.REFUSED_STREAM, 'too many concurrent streams');
-    if (this.outbound.windowWait(Date.now()).bytes > MAX_HELD_ANSWER_BYTES)
-      throw new H2StreamError(
-        streamId,
-        ErrorCode.REFUSED_STREAM,
-        'answers already wait for flow-control window: open the windows before starting more streams',
-      );
+    if (this.outbound.holdsTooMuch())
+      throw new H2StreamError(streamId, ErrorCode.REFUSED_STREAM, 'answers wait for windows the client does not open');
     const headers = requestHeaders(streamId, fields);
     const stream = new H2Stream(streamId, headers, STREAM_WINDOW, this.peerInitialWindow, this);
     this.streams.set(streamId, stream);

@@ -10,6 +10,10 @@ import type { H2Stream } from './stream.js';
 
 /** Output queued beyond this pauses reading until the socket drains. */
 const WRITE_BUFFER_LIMIT = 4 << 20;
+/** Answer bytes waiting for a peer's flow-control windows beyond which the connection takes no new stream. */
+const MAX_HELD_ANSWER_BYTES = 32 << 20;
+
+const NONE_WAITING = { answers: 0, bytes: 0, stalledMs: 0 } as const;
 
 export class Outbound {
   /** Bytes we may still send on the connection (the peer's connection window). */
@@ -52,14 +56,25 @@ export class Outbound {
    */
   windowWait(now: number): { answers: number; bytes: number; stalledMs: number } {
     const answers = this.waitingAnswers();
+    if (answers === 0) return NONE_WAITING;
+    return { answers, bytes: this.heldBytes(), stalledMs: now - this.windowWaitSince! };
+  }
+
+  /** Whether the answers waiting for window hold so much that the connection should take no new stream. */
+  holdsTooMuch(): boolean {
+    return this.waitingAnswers() > 0 && this.heldBytes() > MAX_HELD_ANSWER_BYTES;
+  }
+
+  private heldBytes(): number {
     let bytes = 0;
     for (const stream of this.blocked) bytes += stream.pending!.data.length - stream.pending!.offset;
-    return { answers, bytes, stalledMs: answers === 0 ? 0 : now - this.windowWaitSince! };
+    return bytes;
   }
 
   /** Drops the streams done meanwhile (reset, connection gone) from the waiting list; returns how many remain. */
   private waitingAnswers(): number {
-    this.blocked = this.blocked.filter((stream) => !stream.done && stream.pending !== undefined);
+    if (this.blocked.length > 0)
+      this.blocked = this.blocked.filter((stream) => !stream.done && stream.pending !== undefined);
     if (this.blocked.length === 0) this.windowWaitSince = undefined;
     return this.blocked.length;
   }
